@@ -1,0 +1,95 @@
+"""`dangjian-kb`: check, new and bundle, as thin adapters over the core."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"用法错误：{message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dangjian-kb", description="基层党建知识库工具：检查、新建条目、打包离线版。")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    check = sub.add_parser("check", help="检查知识库内容（不生成网页）")
+    check.add_argument("path", nargs="?", default=".", help="知识库根目录（含 handbook/ problems/ cases/），默认当前目录")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式")
+    check.add_argument("--taxonomy", type=Path, help="分类文件，默认为 <path>/taxonomy.yml，不存在时用内置的五个聚焦")
+    check.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    check.set_defaults(func=_check)
+    _add_more_commands(sub)
+    return parser
+
+
+def _add_more_commands(sub: argparse._SubParsersAction) -> None:
+    """Commands of later modules register here, so the check path imports nothing heavy."""
+    from . import cli_extra  # noqa: PLC0415 - deliberately late
+
+    cli_extra.register(sub)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _check(args: argparse.Namespace) -> int:
+    from . import report, validate
+    from .taxonomy import TaxonomyError
+
+    root = Path(args.path)
+    problem = kb_root_problem(root)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        kb = validate.load(root, args.taxonomy, args.today)
+    except TaxonomyError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        print(report.as_json(kb.findings, len(kb.entries)))
+    elif args.format == "github":
+        text = report.as_github(kb.findings, github_prefix(root))
+        if text:
+            print(text)
+        print(report.summary(kb.findings, len(kb.entries)))
+    else:
+        print(report.as_text(kb.findings, len(kb.entries), colour=sys.stdout.isatty()))
+    return EXIT_FINDINGS if kb.errors else EXIT_OK
+
+
+def kb_root_problem(root: Path) -> str | None:
+    if not root.is_dir():
+        return f"{root}: 目录不存在。请指定知识库根目录（含 handbook/、problems/、cases/）。"
+    if not any((root / name).is_dir() for name in ("handbook", "problems", "cases")):
+        return f"{root}: 不是知识库目录：其中没有 handbook/、problems/ 或 cases/ 文件夹。"
+    return None
+
+
+def github_prefix(root: Path) -> str:
+    """Annotations name files relative to the repository (the current directory in Actions)."""
+    try:
+        rel = root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel + "/"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""The three collections of the content model and what each requires."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Collection:
+    name: str  # folder and URL prefix
+    label: str  # Chinese name shown to readers
+    id_pattern: re.Pattern[str]
+    id_hint: str  # how a valid id looks, for messages
+    required: tuple[str, ...]
+    headings: tuple[str, ...]  # required level-2 headings, in order
+    optional_headings: tuple[str, ...] = ()
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()  # collection-specific optional fields
+
+
+COMMON_FIELDS = ("id", "title", "category", "topic", "tags", "related", "updated")
+
+HANDBOOK = Collection(
+    name="handbook",
+    label="规范化手册",
+    id_pattern=re.compile(r"HB-[1-9]\d*(?:\.[1-9]\d*){0,2}"),
+    id_hint="HB-2（章）或 HB-2.3、HB-2.3.1（节）",
+    required=("id", "title"),
+    headings=(),
+    fields=("basis", "owner", "reviewed", "review_months"),
+)
+PROBLEMS = Collection(
+    name="problems",
+    label="问题库",
+    id_pattern=re.compile(r"P-\d{4,}"),
+    id_hint="P- 加至少 4 位数字，如 P-0012",
+    required=("id", "title", "category", "source"),
+    headings=("问题描述", "解决建议", "实施步骤"),
+    enums={"source": ("反馈", "巡视检查", "日常运行")},
+    fields=("source",),
+)
+CASES = Collection(
+    name="cases",
+    label="案例集",
+    id_pattern=re.compile(r"C-\d{4,}"),
+    id_hint="C- 加至少 4 位数字，如 C-0007",
+    required=("id", "title", "category", "unit", "date", "kind"),
+    headings=("背景", "实施过程", "取得成效", "关键因素"),
+    optional_headings=("借鉴要点",),
+    enums={"kind": ("成功经验", "创新做法", "经验教训")},
+    fields=("unit", "date", "kind", "contributor"),
+)
+
+ALL: tuple[Collection, ...] = (HANDBOOK, PROBLEMS, CASES)
+BY_NAME = {c.name: c for c in ALL}
+
+ANY_ID = re.compile(r"(?:HB-[1-9]\d*(?:\.[1-9]\d*){0,2}|P-\d{4,}|C-\d{4,})")
+
+
+def collection_of_id(entry_id: str) -> Collection | None:
+    for coll in ALL:
+        if coll.id_pattern.fullmatch(entry_id):
+            return coll
+    return None
+
+
+def is_chapter(entry_id: str) -> bool:
+    return entry_id.startswith("HB-") and "." not in entry_id
+
+
+def id_sort_key(entry_id: str) -> tuple:
+    """Numeric order: HB-2.10 after HB-2.9, P-0012 after P-0009; collections in ALL order."""
+    prefix, _, rest = entry_id.partition("-")
+    rank = {"HB": 0, "P": 1, "C": 2}.get(prefix, 3)
+    numbers = tuple(int(n) if n.isdigit() else 0 for n in rest.split("."))
+    return (rank, numbers, entry_id)

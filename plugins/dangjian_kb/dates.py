@@ -1,0 +1,55 @@
+"""Dates as contributors write them: validation and a normalized suggestion for the message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_LOOSE = re.compile(r"\s*(\d{4})\s*[年/.\-－]\s*(\d{1,2})\s*(?:[月/.\-－]\s*(?:(\d{1,2})\s*日?)?)?\s*")
+
+
+def parse_day(value: object) -> dt.date | None:
+    m = _ISO_DAY.fullmatch(str(value).strip()) if isinstance(value, str) else None
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def parse_month_or_day(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if parse_day(text):
+        return True
+    m = _ISO_MONTH.fullmatch(text)
+    return bool(m) and 1 <= int(m[2]) <= 12
+
+
+def suggest(value: object, month_ok: bool) -> str:
+    """'2024年5月' -> '2024-05' (where a month is allowed) or '2024-05-01'."""
+    m = _LOOSE.fullmatch(str(value))
+    if not m:
+        return "YYYY-MM-DD" if not month_ok else "YYYY-MM 或 YYYY-MM-DD"
+    year, month, day = int(m[1]), int(m[2]), m[3]
+    if not 1 <= month <= 12:
+        return "YYYY-MM-DD"
+    if day is None:
+        return f"{year:04d}-{month:02d}" if month_ok else f"{year:04d}-{month:02d}-01"
+    return f"{year:04d}-{month:02d}-{int(day):02d}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover

@@ -1,0 +1,99 @@
+"""Findings: what the validator reports, one line each, in one message shape.
+
+Shape: ``<file>:<line>: <code> <what is wrong>. <how to fix>``. Codes are stable
+(documented in docs/contributing and README) so that tools and people can rely on them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# code -> (severity, short English name for developers). Messages are Chinese and built by rules.
+CODES: dict[str, tuple[Severity, str]] = {
+    "KB001": (Severity.ERROR, "encoding"),
+    "KB002": (Severity.ERROR, "front-matter-missing"),
+    "KB003": (Severity.ERROR, "front-matter-unclosed"),
+    "KB004": (Severity.ERROR, "yaml-syntax"),
+    "KB005": (Severity.ERROR, "full-width-punctuation"),
+    "KB006": (Severity.ERROR, "tab-in-yaml"),
+    "KB007": (Severity.ERROR, "front-matter-not-mapping"),
+    "KB008": (Severity.ERROR, "yaml-alias"),
+    "KB009": (Severity.ERROR, "file-too-large"),
+    "KB010": (Severity.WARNING, "not-markdown"),
+    "KB011": (Severity.ERROR, "symlink-outside"),
+    "KB012": (Severity.ERROR, "field-missing"),
+    "KB013": (Severity.ERROR, "field-type"),
+    "KB014": (Severity.ERROR, "id-pattern"),
+    "KB015": (Severity.ERROR, "id-file-name"),
+    "KB016": (Severity.ERROR, "id-duplicate"),
+    "KB017": (Severity.ERROR, "category-unknown"),
+    "KB018": (Severity.ERROR, "topic-unknown"),
+    "KB019": (Severity.ERROR, "enum-value"),
+    "KB020": (Severity.ERROR, "date"),
+    "KB021": (Severity.ERROR, "heading-missing"),
+    "KB022": (Severity.ERROR, "heading-order"),
+    "KB023": (Severity.ERROR, "section-empty"),
+    "KB024": (Severity.ERROR, "steps-not-ordered-list"),
+    "KB025": (Severity.ERROR, "related-unknown"),
+    "KB026": (Severity.ERROR, "wikilink-unknown"),
+    "KB027": (Severity.WARNING, "review-overdue"),
+    "KB028": (Severity.WARNING, "field-unknown"),
+    "KB029": (Severity.ERROR, "unsafe-html"),
+    "KB030": (Severity.ERROR, "title"),
+    "KB031": (Severity.ERROR, "file-link-unknown"),
+    "KB032": (Severity.WARNING, "related-self"),
+    "KB033": (Severity.ERROR, "privacy"),
+    "KB034": (Severity.WARNING, "near-duplicate"),
+    "KB035": (Severity.WARNING, "chapter-missing"),
+    "KB036": (Severity.ERROR, "file-unreadable"),
+    "KB037": (Severity.ERROR, "taxonomy"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str  # relative to the knowledge-base root, POSIX separators
+    line: int  # 0 when the finding concerns the whole file
+    code: str
+    message: str  # Chinese: what is wrong (value quoted). How to fix.
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code][0]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.code} {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line or None,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+
+class Collector:
+    """Accumulates findings for one file so rules stay short."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.items: list[Finding] = []
+
+    def add(self, code: str, line: int | None, message: str) -> None:
+        self.items.append(Finding(self.path, line or 0, code, message))

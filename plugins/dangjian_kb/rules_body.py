@@ -1,0 +1,127 @@
+"""Body rules: required headings (present, in order, non-empty), the ordered list of steps,
+unsafe HTML; and extraction of the links a body makes (checked in the second pass)."""
+
+from __future__ import annotations
+
+import re
+
+from .collections import Collection
+from .entry import Heading, Link
+from .findings import Collector
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^\s{0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_LOOSE_HEADING = re.compile(r"^\s*(?:#{1,6}\s*|\*\*|【)?\s*(.+?)\s*(?:\*\*|】)?\s*[:：]?\s*$")
+_ORDERED = re.compile(r"^\s{0,3}\d{1,9}[.)][ \t]+\S")
+_ORDERED_CJK = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[、．.）)]\s*\S")
+WIKILINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_UNSAFE = [
+    (re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|style|form|base|meta|link)\b", re.I),
+     lambda m: f"正文含有不允许的 HTML 标签 '<{m[1].lower()}>'"),
+    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), lambda m: "正文的 HTML 标签含有事件属性（on…=）"),
+    (re.compile(r"(?:\]\(\s*<?|href\s*=\s*[\"']?|src\s*=\s*[\"']?)\s*(?:javascript|vbscript|data)\s*:", re.I),
+     lambda m: "正文含有 'javascript:' 等脚本链接"),
+]
+
+
+def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Link], list[tuple[int, str]]]:
+    """One pass over the body: headings, [[ID]] links, relative .md links, and the text lines
+    outside code (line number, text with inline code removed) for content rules."""
+    headings: list[Heading] = []
+    wikilinks: list[Link] = []
+    file_links: list[Link] = []
+    prose: list[tuple[int, str]] = []
+    fence: str | None = None
+    for i, line in enumerate(body.split("\n")):
+        lineno = line0 + i
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        h = _ATX.match(line)
+        if h:
+            headings.append(Heading(len(h.group(1)), h.group(2).strip(), lineno))
+        text = _INLINE_CODE.sub("", line) if "`" in line else line
+        if "[[" in text:
+            wikilinks.extend(Link(w[1].strip(), (w[2] or "").strip() or None, lineno) for w in WIKILINK.finditer(text))
+        if "](" in text:
+            for ml in _MD_LINK.finditer(text):
+                target = ml.group(1)
+                path = target.split("#", 1)[0]
+                if path.lower().endswith((".md", ".markdown")) and "://" not in path:
+                    file_links.append(Link(path, None, lineno))
+        prose.append((lineno, text))
+    return headings, wikilinks, file_links, prose
+
+
+def check_unsafe(prose: list[tuple[int, str]], out: Collector) -> None:
+    for lineno, text in prose:
+        if "<" not in text and ":" not in text:
+            continue
+        for rx, what in _UNSAFE:
+            m = rx.search(text)
+            if m:
+                out.add("KB029", lineno, f"{what(m)}。内容只能是文字：请删除它，链接请用 Markdown 写法 [文字](地址)。")
+                break
+
+
+def check_sections(coll: Collection, body: str, line0: int, headings: list[Heading], out: Collector) -> None:
+    if not coll.headings:
+        return
+    level2 = [h for h in headings if h.level == 2]
+    lines = body.split("\n")
+    positions: list[Heading] = []
+    for name in coll.headings:
+        found = next((h for h in level2 if _same(h.text, name)), None)
+        if found is None:
+            out.add("KB021", _near_line(lines, line0, name) or line0, _missing_message(lines, name))
+            continue
+        if found.text != name:
+            out.add("KB021", found.line, f"标题 '## {found.text}' 应写作 '## {name}'。请按模板的标题原样书写。")
+        positions.append(found)
+        content = _section_lines(lines, line0, found)
+        if not any(t.strip() and not t.lstrip().startswith("#") for t in content):
+            out.add("KB023", found.line, f"'## {name}' 下没有内容。请填写这一部分。")
+        elif name == "实施步骤" and not any(_ORDERED.match(t) for t in content):
+            cjk = next((t.strip() for t in content if _ORDERED_CJK.match(t)), None)
+            fix = f"'{cjk[:12]}…' 请写成 '1. …'（数字加半角句点和空格）" if cjk else "请写成有序列表：每步一行，以 '1. '、'2. ' 开头"
+            out.add("KB024", found.line, f"'## 实施步骤' 下应为编号的步骤列表。{fix}。")
+    for prev, cur in zip(positions, positions[1:]):
+        if cur.line < prev.line:
+            order = " → ".join(f"## {n}" for n in coll.headings)
+            out.add("KB022", cur.line, f"标题 '## {cur.text}' 应在 '## {prev.text}' 之后。正文标题的顺序为：{order}。")
+
+
+def _same(text: str, name: str) -> bool:
+    return text.replace(" ", "").replace("\u3000", "").rstrip(":：") == name
+
+
+def _section_lines(lines: list[str], line0: int, heading: Heading) -> list[str]:
+    out = []
+    for text in lines[heading.line - line0 + 1 :]:
+        h = _ATX.match(text)
+        if h and len(h.group(1)) <= 2:
+            break
+        out.append(text)
+    return out
+
+
+def _near_line(lines: list[str], line0: int, name: str) -> int | None:
+    for i, text in enumerate(lines):
+        if name in text and len(text.strip()) <= len(name) + 8:
+            return line0 + i
+    return None
+
+
+def _missing_message(lines: list[str], name: str) -> str:
+    for text in lines:
+        stripped = text.strip()
+        if name in stripped and len(stripped) <= len(name) + 8:
+            return f"缺少二级标题 '## {name}'：找到的是 '{stripped}'。请改为 '## {name}'（两个 # 加空格）。"
+    return f"缺少必需的二级标题 '## {name}'。请添加该标题并在其下填写内容。"

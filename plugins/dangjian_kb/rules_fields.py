@@ -1,0 +1,241 @@
+"""Front-matter rules: required fields, types, ids, taxonomy, enumerations and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from . import dates
+from .collections import ALL, COMMON_FIELDS, Collection, collection_of_id, is_chapter
+from .findings import Collector
+from .suggest import closest, did_you_mean
+from .taxonomy import Taxonomy
+
+PRIVACY_FIELD = "public_numbers"  # per-file allow-list of numbers meant to be public
+CHINESE_KEYS = {"编号": "id", "标题": "title", "分类": "category", "主题": "topic", "标签": "tags",
+                "相关": "related", "更新": "updated", "来源": "source", "单位": "unit", "日期": "date",
+                "类型": "kind", "类别": "kind", "供稿": "contributor", "依据": "basis", "复核": "reviewed"}
+
+
+def check_fields(coll: Collection, rel: str, meta: dict, lines: dict[str, int], tax: Taxonomy,
+                 today: dt.date, out: Collector) -> dict:
+    """Validate ``meta``; return the normalized values that passed (what pages may show)."""
+    ok: dict = {}
+    ln = lambda key: lines.get(key, 1)  # noqa: E731 - tiny local accessor
+    _unknown_fields(coll, meta, ln, out)
+    _check_id(coll, rel, meta, ln, out, ok)
+    for key in coll.required:
+        if key != "id" and _blank(meta.get(key)):
+            out.add("KB012", 1, f"缺少必填字段 '{key}'。请在头部信息中加一行 '{key}: …'{_enum_hint(coll, key)}。")
+    _check_title(meta, ln, out, ok)
+    _check_taxonomy(meta, ln, tax, out, ok)
+    for key in ("tags", "related"):
+        _check_str_list(key, meta, ln, out, ok)
+    if "related" in ok:
+        _check_related_ids(ok, ln, out)
+    for key, allowed in coll.enums.items():
+        _check_enum(key, allowed, meta, ln, out, ok)
+    for key in ("unit", "contributor", "owner"):
+        if key in meta and key in coll.fields:
+            _check_text(key, meta, ln, out, ok)
+    _check_date("updated", meta, ln, out, ok, month_ok=False)
+    if coll.name == "cases":
+        _check_date("date", meta, ln, out, ok, month_ok=True)
+    if coll.name == "handbook":
+        _check_handbook(meta, ok, ln, today, out)
+    if PRIVACY_FIELD in meta:
+        _check_str_list(PRIVACY_FIELD, meta, ln, out, ok)
+    return ok
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _enum_hint(coll: Collection, key: str) -> str:
+    if key in coll.enums:
+        return "，可选值：" + "、".join(coll.enums[key])
+    return ""
+
+
+def _unknown_fields(coll: Collection, meta: dict, ln, out: Collector) -> None:
+    known = set(COMMON_FIELDS) | set(coll.fields) | {PRIVACY_FIELD}
+    for key in meta:
+        if str(key) in known:
+            continue
+        guess = CHINESE_KEYS.get(str(key)) or closest(str(key), sorted(known), cutoff=0.6)
+        fix = f"是否想写 '{guess}'？" if guess else "如不需要请删除；可用字段见投稿指南。"
+        out.add("KB028", ln(str(key)), f"未知字段 '{key}'，不会被使用。{fix}")
+
+
+_ID_LOOSE = re.compile(r"\s*(HB|P|C)\s*[-－—_–]?\s*([\d.．]+)\s*", re.IGNORECASE)
+
+
+def normalized_id(value: str, coll: Collection) -> str | None:
+    m = _ID_LOOSE.fullmatch(value)
+    if not m:
+        return None
+    prefix, num = m[1].upper(), m[2].replace("．", ".")
+    if prefix in ("P", "C") and num.isdigit():
+        num = num.zfill(4)
+    guess = f"{prefix}-{num}"
+    return guess if coll.id_pattern.fullmatch(guess) else None
+
+
+def _check_id(coll: Collection, rel: str, meta: dict, ln, out: Collector, ok: dict) -> None:
+    value = meta.get("id")
+    if _blank(value):
+        out.add("KB012", 1, f"缺少必填字段 'id'。请加一行 'id: …'，格式为 {coll.id_hint}。")
+        return
+    if not isinstance(value, str):
+        out.add("KB013", ln("id"), f"'id' 应为文字，现在是 '{value}'。格式为 {coll.id_hint}，如 'id: {_example(coll)}'。")
+        return
+    value = value.strip()
+    if not coll.id_pattern.fullmatch(value):
+        other = collection_of_id(value)
+        if other is not None:
+            fix = f"'{value}' 是{other.label}的编号，请把文件移到 {other.name}/ 文件夹，或改用 {coll.id_hint}。"
+        else:
+            guess = normalized_id(value, coll)
+            fix = f"是否想写 '{guess}'？" if guess else f"格式应为 {coll.id_hint}。"
+        out.add("KB014", ln("id"), f"编号 '{value}' 不符合{coll.label}的编号格式。{fix}")
+        return
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if not (stem == value or stem.startswith(value + "-")):
+        out.add("KB015", ln("id"), f"编号 '{value}' 与文件名 '{rel.rsplit('/', 1)[-1]}' 不一致。文件名应以编号开头，如 '{value}-简短标题.md'，或把 id 改成与文件名一致。")
+    ok["id"] = value
+
+
+def _example(coll: Collection) -> str:
+    return {"handbook": "HB-2.3", "problems": "P-0012", "cases": "C-0007"}[coll.name]
+
+
+def _check_title(meta: dict, ln, out: Collector, ok: dict) -> None:
+    value = meta.get("title")
+    if _blank(value):
+        return  # reported as missing
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        out.add("KB030", ln("title"), "标题 'title' 应为一行文字。请写成 'title: 党费逾期未缴'（含冒号等符号时加引号）。")
+        return
+    if "\n" in value.strip():
+        out.add("KB030", ln("title"), "标题 'title' 只能写一行。请把说明移到正文。")
+        return
+    ok["title"] = value.strip()
+
+
+def _check_taxonomy(meta: dict, ln, tax: Taxonomy, out: Collector, ok: dict) -> None:
+    cat = meta.get("category")
+    if not _blank(cat):
+        name = str(cat).strip()
+        if tax.get(name) is None:
+            owner = tax.category_of_topic(name)
+            if owner:
+                fix = f"'{name}' 是分类 '{owner}' 下的主题：请写 'category: {owner}' 和 'topic: {name}'。"
+            else:
+                fix = did_you_mean(name, tax.names())
+            out.add("KB017", ln("category"), f"未知分类 '{name}'。{fix}")
+        else:
+            ok["category"] = name
+    topic = meta.get("topic")
+    if _blank(topic):
+        return
+    tname = str(topic).strip()
+    if "category" not in ok:
+        if tax.category_of_topic(tname) is None:
+            out.add("KB018", ln("topic"), f"未知主题 '{tname}'。{did_you_mean(tname, tax.all_topics())}")
+        return
+    category = tax.get(ok["category"])
+    if tname in category.topics:
+        ok["topic"] = tname
+        return
+    owner = tax.category_of_topic(tname)
+    if owner:
+        fix = f"'{tname}' 属于分类 '{owner}'：请把 category 改为 '{owner}'，或选用本分类的主题：{'、'.join(category.topics)}。"
+    else:
+        fix = did_you_mean(tname, category.topics)
+    out.add("KB018", ln("topic"), f"主题 '{tname}' 不属于分类 '{category.name}'。{fix}")
+
+
+def _check_str_list(key: str, meta: dict, ln, out: Collector, ok: dict) -> None:
+    value = meta.get(key)
+    if value is None:
+        return
+    if isinstance(value, str):
+        parts = [p for p in re.split(r"[,，、\s]+", value) if p]
+        out.add("KB013", ln(key), f"'{key}' 应为列表，现在是一段文字 '{value}'。请写成 '{key}: [{', '.join(parts)}]'。")
+        return
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+        out.add("KB013", ln(key), f"'{key}' 应为文字列表，如 '{key}: [党费, 催缴]'。")
+        return
+    items = [str(v).strip() for v in value if str(v).strip()]
+    ok[key] = list(dict.fromkeys(items))
+
+
+def _check_related_ids(ok: dict, ln, out: Collector) -> None:
+    good = []
+    for value in ok["related"]:
+        if any(c.id_pattern.fullmatch(value) for c in ALL):
+            good.append(value)
+        else:
+            guess = next((g for c in ALL if (g := normalized_id(value, c))), None)
+            fix = f"是否想写 '{guess}'？" if guess else "相关条目请写编号，如 P-0012、C-0007、HB-2.3。"
+            out.add("KB025", ln("related"), f"related 中的 '{value}' 不是有效编号。{fix}")
+    ok["related"] = good
+
+
+def _check_enum(key: str, allowed: tuple[str, ...], meta: dict, ln, out: Collector, ok: dict) -> None:
+    value = meta.get(key)
+    if _blank(value):
+        return
+    text = str(value).strip()
+    if text in allowed:
+        ok[key] = text
+    else:
+        out.add("KB019", ln(key), f"'{key}' 的值 '{text}' 无效。{did_you_mean(text, allowed)}")
+
+
+def _check_text(key: str, meta: dict, ln, out: Collector, ok: dict) -> None:
+    value = meta.get(key)
+    if _blank(value):
+        return
+    if isinstance(value, (list, dict)) or isinstance(value, bool):
+        out.add("KB013", ln(key), f"'{key}' 应为一行文字。请写成 '{key}: …'。")
+        return
+    ok[key] = str(value).strip()
+
+
+def _check_date(key: str, meta: dict, ln, out: Collector, ok: dict, month_ok: bool) -> None:
+    value = meta.get(key)
+    if _blank(value):
+        return
+    valid = dates.parse_month_or_day(value) if month_ok else dates.parse_day(value) is not None
+    if valid:
+        ok[key] = str(value).strip()
+        return
+    form = "YYYY-MM 或 YYYY-MM-DD" if month_ok else "YYYY-MM-DD"
+    out.add("KB020", ln(key), f"日期 '{key}: {value}' 格式不对，应为 {form}。是否想写 '{dates.suggest(value, month_ok)}'？")
+
+
+def _check_handbook(meta: dict, ok: dict, ln, today: dt.date, out: Collector) -> None:
+    if "basis" in meta:
+        _check_str_list("basis", meta, ln, out, ok)
+    if "owner" in meta:
+        _check_text("owner", meta, ln, out, ok)
+    months = meta.get("review_months", 12)
+    if not isinstance(months, int) or isinstance(months, bool) or months < 1:
+        out.add("KB013", ln("review_months"), f"'review_months' 应为正整数（月数），现在是 '{months}'。如 'review_months: 12'。")
+        months = 12
+    ok["review_months"] = months
+    section = "id" in ok and not is_chapter(ok["id"])
+    if _blank(meta.get("reviewed")):
+        if section:
+            out.add("KB012", 1, "手册小节缺少必填字段 'reviewed'（最近复核日期）。请加一行 'reviewed: YYYY-MM-DD'。")
+        return
+    _check_date("reviewed", meta, ln, out, ok, month_ok=False)
+    if "reviewed" in ok:
+        due = dates.add_months(dates.parse_day(ok["reviewed"]), months)
+        ok["review_due"] = due.isoformat()
+        if due < today:
+            out.add("KB027", ln("reviewed"), f"已超过复核期限：上次复核 '{ok['reviewed']}'，应于 {due.isoformat()} 前复核。请复核内容后更新 reviewed 日期。")

@@ -1,0 +1,76 @@
+"""Second pass: rules that need every entry loaded (duplicate ids, links), and the relation graph."""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from pathlib import Path
+
+from .collections import ALL, is_chapter
+from .entry import Entry
+from .findings import Finding
+from .graph import RelationGraph
+from .rules_fields import normalized_id
+
+
+def check(entries: list[Entry], root: Path) -> tuple[list[Entry], list[Finding]]:
+    """Return the entries that keep their id (the first file of a duplicate pair) and the findings."""
+    findings: list[Finding] = []
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_id[e.id].append(e)
+    for entry_id, group in by_id.items():
+        if len(group) > 1:
+            for e in group:
+                others = "、".join(o.rel for o in group if o is not e)
+                findings.append(Finding(e.rel, e.line_of("id"), "KB016",
+                                        f"编号 '{entry_id}' 重复：{others} 也使用了它。编号不可重复，请给新条目换一个未用过的编号。"))
+    kept = [group[0] for group in by_id.values()]
+    ids = {e.id for e in kept}
+    by_rel = {e.rel: e for e in kept}
+    for e in kept:
+        findings.extend(_check_entry_links(e, ids, by_rel))
+    return kept, findings
+
+
+def _check_entry_links(e: Entry, ids: set[str], by_rel: dict[str, Entry]) -> list[Finding]:
+    out: list[Finding] = []
+    for target in e.related:
+        if target == e.id:
+            out.append(Finding(e.rel, e.line_of("related"), "KB032", f"related 中列出了本条目自己 '{target}'。请删除。"))
+        elif target not in ids:
+            out.append(Finding(e.rel, e.line_of("related"), "KB025", f"related 中的编号 '{target}' 不存在。{_fix(target, ids)}"))
+    for link in e.wikilinks:
+        if link.target not in ids:
+            out.append(Finding(e.rel, link.line, "KB026", f"链接 '[[{link.target}]]' 指向不存在的编号。{_fix(link.target, ids)}"))
+    base = posixpath.dirname(e.rel)
+    for link in e.file_links:
+        target = posixpath.normpath(posixpath.join(base, link.target))
+        if target not in by_rel:
+            out.append(Finding(e.rel, link.line, "KB031", f"链接 '{link.target}' 指向的文件不是知识库中的条目。请检查路径，或改用 [[编号]] 写法。"))
+    if e.collection.name == "handbook" and not is_chapter(e.id):
+        chapter = e.id.split(".")[0]
+        if chapter not in ids:
+            out.append(Finding(e.rel, e.line_of("id"), "KB035", f"小节 '{e.id}' 所属的章 '{chapter}' 不存在。请添加 handbook/{chapter}.md 作为章首页。"))
+    return out
+
+
+def _fix(target: str, ids: set[str]) -> str:
+    # Only a spelling that normalizes to an existing id is worth suggesting: 'HB-1.3' for a
+    # missing 'HB-1.4' would send the writer to the wrong section.
+    guess = next((g for c in ALL if (g := normalized_id(target, c)) and g in ids), None)
+    return f"是否想写 '{guess}'？" if guess else "请检查编号，或先添加该条目。"
+
+
+def build_graph(entries: list[Entry], by_id: dict[str, Entry]) -> RelationGraph:
+    graph = RelationGraph()
+    by_rel = {e.rel: e for e in entries}
+    for e in entries:
+        for target in [*e.related, *(link.target for link in e.wikilinks)]:
+            if target in by_id:
+                graph.add(e.id, target)
+        for link in e.file_links:
+            other = by_rel.get(posixpath.normpath(posixpath.join(posixpath.dirname(e.rel), link.target)))
+            if other is not None:
+                graph.add(e.id, other.id)
+    return graph

@@ -1,0 +1,120 @@
+"""Find the files of each collection and read them as text, reporting what cannot be read."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .collections import ALL, Collection
+from .findings import Finding
+
+MAX_BYTES = 1_000_000  # a knowledge-base entry is a few KB; anything this big is a mistake
+ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+
+
+@dataclass(frozen=True)
+class Source:
+    rel: str  # POSIX path relative to the root, e.g. "problems/P-0012-党费.md"
+    path: Path
+    collection: Collection
+    text: str
+
+
+@dataclass
+class Scan:
+    sources: list[Source]
+    assets: list[str]  # relative paths of images and attachments to publish as they are
+    findings: list[Finding]
+
+
+def scan(root: Path) -> Scan:
+    root = root.resolve()
+    result = Scan([], [], [])
+    for coll in ALL:
+        folder = root / coll.name
+        if folder.is_dir():
+            _walk(root, folder, coll, result)
+    result.sources.sort(key=lambda s: s.rel)
+    result.assets.sort()
+    return result
+
+
+def _walk(root: Path, folder: Path, coll: Collection, out: Scan) -> None:
+    try:
+        items = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        out.findings.append(Finding(_rel(root, Path(folder)), 0, "KB036", f"无法读取文件夹（{exc.strerror}）。请检查权限。"))
+        return
+    for item in items:
+        path = Path(item.path)
+        rel = _rel(root, path)
+        if item.name.startswith("."):
+            continue  # .gitkeep, .DS_Store: editor and VCS files, never content
+        if item.is_symlink() and not _inside(root, path):
+            out.findings.append(Finding(rel, 0, "KB011", "符号链接指向知识库之外，已拒绝读取。请把文件本身放入仓库。"))
+            continue
+        if item.is_dir():
+            _walk(root, path, coll, out)
+            continue
+        suffix = path.suffix.lower()
+        if suffix in ASSET_SUFFIXES:
+            out.assets.append(rel)
+        elif suffix not in MARKDOWN_SUFFIXES:
+            out.findings.append(Finding(rel, 0, "KB010", f"不是 Markdown 文件（'{path.suffix or path.name}'），不会发布。条目请保存为 .md；附件请用图片或 PDF。"))
+        else:
+            _read(rel, path, coll, out)
+
+
+def _read(rel: str, path: Path, coll: Collection, out: Scan) -> None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            out.findings.append(Finding(rel, 0, "KB009", f"文件过大（{size // 1024} KB，上限 {MAX_BYTES // 1024} KB）。请拆分为多个条目或删除粘贴进来的无关内容。"))
+            return
+        raw = path.read_bytes()
+    except OSError as exc:
+        out.findings.append(Finding(rel, 0, "KB036", f"无法读取文件（{exc.strerror}）。请检查文件权限。"))
+        return
+    text = decode(raw)
+    if text is None:
+        out.findings.append(Finding(rel, 0, "KB001", _encoding_message(raw)))
+        return
+    if "\x00" in text:
+        out.findings.append(Finding(rel, 0, "KB001", "文件含有空字符，像是二进制文件或 UTF-16 编码。请用文本编辑器另存为 UTF-8。"))
+        return
+    out.sources.append(Source(rel, path, coll, text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
+def decode(raw: bytes) -> str | None:
+    """UTF-8 with or without BOM; anything else is refused (and explained)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _encoding_message(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "文件是 UTF-16 编码。请在编辑器中选择“另存为 → 编码 UTF-8”。"
+    try:
+        raw.decode("gb18030")
+        return "文件是 GBK/GB18030 编码，不是 UTF-8。请在编辑器中选择“另存为 → 编码 UTF-8”后重新提交。"
+    except UnicodeDecodeError:
+        return "文件不是 UTF-8 编码。请在编辑器中选择“另存为 → 编码 UTF-8”后重新提交。"
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False

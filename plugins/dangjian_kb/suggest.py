@@ -1,0 +1,27 @@
+"""Closest-valid-value suggestions for messages (是否想写 '…'？)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def closest(value: object, options: Iterable[str], cutoff: float = 0.34) -> str | None:
+    text = str(value).strip()
+    opts = list(options)
+    if not text or not opts:
+        return None
+    # Substring first: '党费' for '党费管理' is what a writer means more often than edit distance says.
+    contained = [o for o in opts if text in o or o in text]
+    if len(contained) == 1:
+        return contained[0]
+    found = difflib.get_close_matches(text, opts, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def did_you_mean(value: object, options: Iterable[str]) -> str:
+    opts = list(options)
+    guess = closest(value, opts)
+    if guess:
+        return f"是否想写 '{guess}'？"
+    return "可选值：" + "、".join(opts) + "。"

@@ -1,0 +1,82 @@
+"""Load a knowledge base and validate it: the one entry point the plugin and the CLI call.
+
+Pass 1 reads every file on its own (front matter, fields, body). Pass 2 looks across
+entries (duplicate ids, links to ids that must exist) and builds the relation graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import rules_body, rules_fields, rules_links, sources
+from . import taxonomy as taxonomy_mod
+from .collections import id_sort_key
+from .entry import Entry
+from .findings import Collector, Finding
+from .frontmatter import parse_file
+from .graph import RelationGraph
+from .taxonomy import Taxonomy
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    taxonomy: Taxonomy
+    entries: list[Entry]
+    findings: list[Finding]
+    assets: list[str] = field(default_factory=list)
+    graph: RelationGraph = field(default_factory=RelationGraph)
+
+    def __post_init__(self) -> None:
+        self.by_id = {e.id: e for e in self.entries}
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+    def of(self, collection: str) -> list[Entry]:
+        return [e for e in self.entries if e.collection.name == collection]
+
+
+def load(root: Path, taxonomy_path: Path | None = None, today: dt.date | None = None,
+         extra_rules: tuple = ()) -> KnowledgeBase:
+    """Read and validate everything under ``root``. Raises TaxonomyError only for a broken taxonomy file."""
+    root = Path(root)
+    tax = taxonomy_mod.load(taxonomy_path if taxonomy_path is not None else root / taxonomy_mod.DEFAULT_FILE)
+    today = today or dt.date.today()
+    scan = sources.scan(root)
+    findings = list(scan.findings)
+    entries: list[Entry] = []
+    for src in scan.sources:
+        out = Collector(src.rel)
+        entry = _load_one(src, tax, today, out)
+        for rule in extra_rules:
+            rule(src, entry, out)
+        findings.extend(out.items)
+        if entry is not None:
+            entries.append(entry)
+    entries, cross = rules_links.check(entries, root)
+    findings.extend(cross)
+    kb = KnowledgeBase(root, tax, sorted(entries, key=lambda e: id_sort_key(e.id)), sorted(set(findings)), scan.assets)
+    kb.graph = rules_links.build_graph(kb.entries, kb.by_id)
+    return kb
+
+
+def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector) -> Entry | None:
+    parsed = parse_file(src.text, out)
+    headings, wikilinks, file_links, prose = rules_body.scan_body(parsed.body, parsed.body_line)
+    rules_body.check_unsafe(prose, out)
+    if parsed.data is None:
+        return None
+    meta = rules_fields.check_fields(src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out)
+    rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
+    if "id" not in meta:
+        return None
+    return Entry(meta["id"], src.collection, src.rel, meta, parsed.key_lines, parsed.body,
+                 parsed.body_line, headings, wikilinks, file_links)
