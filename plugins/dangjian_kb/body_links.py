@@ -1,0 +1,64 @@
+"""Rewrite an entry's body links for publishing: [[ID]] becomes a link titled with the
+target's title (escaped), relative .md links point at the target's stable address."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable
+
+from .entry import Entry
+from .rules_body import WIKILINK
+from .urls import relative
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_MD_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+?\.(?:md|markdown))((?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\))", re.I)
+
+
+def rewrite(entry: Entry, by_id: dict[str, Entry], by_rel: dict[str, Entry]) -> str:
+    def wikilink(m: re.Match[str]) -> str:
+        target = by_id.get(m[1].strip())
+        if target is None:
+            return html.escape(m[0])
+        text = (m[2] or "").strip() or target.title
+        href = html.escape(relative(entry.url, target.url), quote=True)
+        return f'<a class="kb-ref" href="{href}" title="{html.escape(target.id)}">{html.escape(text)}</a>'
+
+    def file_link(m: re.Match[str]) -> str:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(entry.rel), m[2]))
+        target = by_rel.get(path)
+        if target is None:
+            return m[0]
+        return m[1] + relative(entry.url, target.url) + m[3]
+
+    return map_prose(entry.body, lambda text: _MD_LINK.sub(file_link, WIKILINK.sub(wikilink, text)))
+
+
+def map_prose(body: str, fn: Callable[[str], str]) -> str:
+    """Apply ``fn`` to text outside fenced code blocks and inline code spans."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if m:
+            fence = m.group(1)
+            out.append(line)
+            continue
+        if "[" not in line:
+            out.append(line)
+            continue
+        parts, last = [], 0
+        for span in _CODE_SPAN.finditer(line):
+            parts.append(fn(line[last : span.start()]))
+            parts.append(span.group(0))
+            last = span.end()
+        parts.append(fn(line[last:]))
+        out.append("".join(parts))
+    return "\n".join(out)

@@ -1,0 +1,145 @@
+"""The MkDocs adapter: feeds the validated knowledge base into the build.
+
+Everything that decides *what* is published lives in the core (validate, views, search);
+this module only maps it onto MkDocs events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from importlib import resources
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from . import body_links, nav, validate
+from .collections import ALL
+from .taxonomy import TaxonomyError
+from .views import GeneratedPage, Views
+
+log = get_plugin_logger(__name__)
+LATEST_MARKER = "<!-- dangjian-kb:latest -->"
+ASSET_PREFIX = "assets/dangjian_kb/"
+ASSET_CSS = [ASSET_PREFIX + "kb.css"]
+
+
+class DangjianKBConfig(base.Config):
+    root = c.Type(str, default=".")
+    """Knowledge-base root (holding handbook/, problems/, cases/), relative to mkdocs.yml."""
+    taxonomy = c.Type(str, default="taxonomy.yml")
+    """Taxonomy file relative to the root; the shipped five focuses when it does not exist."""
+    today = c.Optional(c.Type(str))
+    """Fixed 'today' (YYYY-MM-DD) for review dates; for reproducible builds and tests."""
+
+
+class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.kb: validate.KnowledgeBase | None = None
+        self.views: Views | None = None
+        self.entries_by_src: dict[str, object] = {}
+        self.generated: dict[str, GeneratedPage] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        self.root = (base_dir / self.config.root).resolve()
+        self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
+        # Stable addresses are the .html form of the content model, served or offline.
+        config.use_directory_urls = False
+        theme_dir = str(resources.files("dangjian_kb").joinpath("theme"))
+        dirs = config.theme.dirs
+        at = next((i for i, d in enumerate(dirs) if Path(d).parts[-2:] == ("material", "templates")), len(dirs) - 1)
+        if theme_dir not in dirs:
+            dirs.insert(at, theme_dir)
+        for name in ASSET_CSS:
+            if name not in config.extra_css:
+                config.extra_css.append(name)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.kb = self._load()
+        self.views = Views(self.kb, self.today)
+        self.entries_by_src = {}
+        for entry in self.kb.entries:
+            self._add(files, config, entry.src_uri, entry.title, self._entry_markdown(entry))
+            self.entries_by_src[entry.src_uri] = entry
+        self.generated = {}
+        for page in self.views.pages():
+            self._add(files, config, page.src_uri, page.title, "")
+            self.generated[page.src_uri] = page
+        self._add_package_assets(files, config)
+        for rel in self.kb.assets:
+            files.append(File.generated(config, rel, abs_src_path=str(self.root / rel), inclusion=InclusionLevel.NOT_IN_NAV))
+        config.nav = nav.build(self.kb, self.views, files, config.nav)
+        return files
+
+    @staticmethod
+    def _add_package_assets(files: Files, config: MkDocsConfig) -> None:
+        """Stylesheets and scripts ship in the package, so the site needs no network."""
+        root = resources.files("dangjian_kb").joinpath("assets")
+        for path in sorted(Path(str(root)).rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                uri = ASSET_PREFIX + path.relative_to(str(root)).as_posix()
+                if files.get_file_from_path(uri) is None:
+                    files.append(File.generated(config, uri, abs_src_path=str(path)))
+
+    def _load(self) -> validate.KnowledgeBase:
+        try:
+            kb = validate.load(self.root, self.root / self.config.taxonomy, self.today)
+        except TaxonomyError as exc:
+            raise PluginError(str(exc)) from None
+        for finding in kb.warnings:
+            log.warning(str(finding))
+        if kb.errors:
+            message = f"知识库检查发现 {len(kb.errors)} 个错误，网站未生成：\n" + "\n".join(map(str, kb.errors))
+            if not self.serving:
+                raise PluginError(message)
+            log.error(message)  # keep `mkdocs serve` alive: the writer fixes the file and it rebuilds
+        return kb
+
+    @staticmethod
+    def _add(files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str) -> None:
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            files.remove(existing)
+        front = "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n---\n"
+        files.append(File.generated(config, src_uri, content=front + body, inclusion=InclusionLevel.NOT_IN_NAV))
+
+    def _entry_markdown(self, entry) -> str:
+        by_rel = {e.rel: e for e in self.kb.entries}
+        return body_links.rewrite(entry, self.kb.by_id, by_rel)
+
+    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        src = page.file.src_uri
+        entry = self.entries_by_src.get(src)
+        if entry is not None:
+            return self.views.card(entry) + html_text + self.views.related(entry)
+        generated = self.generated.get(src)
+        if generated is not None:
+            return generated.html
+        if LATEST_MARKER in html_text:
+            return html_text.replace(LATEST_MARKER, self.views.latest(page.file.url))
+        return html_text
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        for coll in ALL:
+            folder = self.root / coll.name
+            if folder.is_dir():
+                server.watch(str(folder))
+        taxonomy = self.root / self.config.taxonomy
+        if taxonomy.is_file():
+            server.watch(str(taxonomy))
+        return server

@@ -1,0 +1,179 @@
+"""Generated pages (indexes, tags, categories, statistics, review) and the parts of entry
+pages the plugin adds (metadata card, related block) as escaped HTML. No MkDocs here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+import jinja2
+
+from . import urls
+from .collections import ALL, BY_NAME, is_chapter
+from .entry import Entry
+from .validate import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    url: str
+    title: str
+    html: str
+
+    @property
+    def src_uri(self) -> str:
+        return urls.src_of(self.url)
+
+
+def make_env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("dangjian_kb", "templates"),
+        autoescape=True,  # every string from content is escaped
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+COLLECTION_URL = {"handbook": urls.HANDBOOK, "problems": urls.PROBLEMS, "cases": urls.CASES}
+
+
+class Views:
+    def __init__(self, kb: KnowledgeBase, today: dt.date | None = None) -> None:
+        self.kb = kb
+        self.today = today or dt.date.today()
+        self.env = make_env()
+        self._slugs = {c.name: c.slug for c in kb.taxonomy.categories}
+
+    # -- helpers -------------------------------------------------------------
+    def render(self, template: str, here: str, **ctx: object) -> str:
+        return self.env.get_template(template).render(
+            link=lambda url: urls.relative(here, url),
+            tag_url=urls.tag,
+            category_url=self.category_url,
+            finder_url=urls.FINDER,
+            print_url=urls.PRINT,
+            tags_url=urls.TAGS,
+            **ctx,
+        )
+
+    def category_url(self, name: str) -> str:
+        return urls.category(self._slugs.get(name) or name)
+
+    @cached_property
+    def tags(self) -> dict[str, list[Entry]]:
+        out: dict[str, list[Entry]] = defaultdict(list)
+        for e in self.kb.entries:
+            for t in e.tags:
+                out[t].append(e)
+        return dict(sorted(out.items()))
+
+    # -- entry page parts ----------------------------------------------------
+    def card(self, e: Entry) -> str:
+        return self.render("card.html", e.url, e=e, collection_url=COLLECTION_URL[e.collection.name])
+
+    def related(self, e: Entry) -> str:
+        groups = [
+            {"label": BY_NAME[name].label, "entries": [self.kb.by_id[i] for i in ids]}
+            for name, ids in self.kb.graph.grouped(e.id).items()
+        ]
+        return self.render("related.html", e.url, groups=groups) if groups else ""
+
+    # -- generated pages -----------------------------------------------------
+    def pages(self) -> list[GeneratedPage]:
+        pages = [
+            self._collection_index("problems", urls.PROBLEMS, "问题库"),
+            self._collection_index("cases", urls.CASES, "案例集"),
+            self._handbook_index(),
+            self._tags_index(),
+            self._stats(),
+            self._review(),
+        ]
+        pages += [self._category(c) for c in self.kb.taxonomy.categories]
+        pages += [self._tag(name, entries) for name, entries in self.tags.items()]
+        return pages
+
+    def _grouped(self, entries: list[Entry]) -> list[dict]:
+        groups = []
+        for cat in self.kb.taxonomy.categories:
+            mine = [e for e in entries if e.category == cat.name]
+            if not mine:
+                continue
+            topics = [{"name": t, "entries": [e for e in mine if e.topic == t]} for t in cat.topics]
+            untopiced = [e for e in mine if not e.topic]
+            if untopiced:
+                topics.append({"name": "其他", "entries": untopiced})
+            groups.append({"name": cat.name, "slug": cat.slug, "count": len(mine),
+                           "topics": [t for t in topics if t["entries"]]})
+        return groups
+
+    def _collection_index(self, name: str, url: str, title: str) -> GeneratedPage:
+        entries = self.kb.of(name)
+        html = self.render("collection_index.html", url, groups=self._grouped(entries), total=len(entries), kind=name)
+        return GeneratedPage(url, title, html)
+
+    def chapters(self) -> list[dict]:
+        handbook = self.kb.of("handbook")
+        chapters = [e for e in handbook if is_chapter(e.id)]
+        return [{"entry": ch, "sections": [s for s in handbook if s.id.startswith(ch.id + ".")]} for ch in chapters]
+
+    def _handbook_index(self) -> GeneratedPage:
+        sections = sum(not is_chapter(e.id) for e in self.kb.of("handbook"))
+        html = self.render("handbook_index.html", urls.HANDBOOK, chapters=self.chapters(), sections=sections)
+        return GeneratedPage(urls.HANDBOOK, "规范化手册", html)
+
+    def _category(self, cat) -> GeneratedPage:
+        url = urls.category(cat.slug)
+        mine = [e for e in self.kb.entries if e.category == cat.name]
+        html = self.render("category.html", url, topics=cat.topics,
+                           **{c.name: [e for e in mine if e.collection is c] for c in ALL})
+        return GeneratedPage(url, cat.name, html)
+
+    def _tags_index(self) -> GeneratedPage:
+        tags = [{"name": t, "url": urls.tag(t), "count": len(es)} for t, es in self.tags.items()]
+        return GeneratedPage(urls.TAGS, "标签", self.render("tags_index.html", urls.TAGS, tags=tags))
+
+    def _tag(self, name: str, entries: list[Entry]) -> GeneratedPage:
+        url = urls.tag(name)
+        groups = [{"label": c.label, "kind": c.name, "entries": [e for e in entries if e.collection is c]} for c in ALL]
+        html = self.render("tag.html", url, name=name, total=len(entries), groups=[g for g in groups if g["entries"]])
+        return GeneratedPage(url, f"标签：{name}", html)
+
+    def _stats(self) -> GeneratedPage:
+        count = Counter((e.category, e.collection.name) for e in self.kb.entries)
+        tcount = Counter((e.topic, e.collection.name) for e in self.kb.entries if e.topic)
+        rows, topics = [], []
+        for cat in self.kb.taxonomy.categories:
+            row = {c.name: count[(cat.name, c.name)] for c in ALL}
+            rows.append({"name": cat.name, "url": urls.category(cat.slug), "total": sum(row.values()), **row})
+            for t in cat.topics:
+                topics.append({"category": cat.name, "name": t, **{c.name: tcount[(t, c.name)] for c in ALL}})
+        totals = {"handbook": sum(not is_chapter(e.id) for e in self.kb.of("handbook")),
+                  "problems": len(self.kb.of("problems")), "cases": len(self.kb.of("cases"))}
+        html = self.render("stats.html", urls.STATS, rows=rows, topics=topics, totals=totals,
+                           thin_problems=[t["name"] for t in topics if not t["problems"]],
+                           thin_cases=[t["name"] for t in topics if not t["cases"]])
+        return GeneratedPage(urls.STATS, "统计", html)
+
+    def review_lists(self) -> tuple[list[Entry], list[Entry]]:
+        dated = sorted((e for e in self.kb.of("handbook") if e.meta.get("review_due")),
+                       key=lambda e: (e.meta["review_due"], e.id))
+        today = self.today.isoformat()
+        soon = (self.today + dt.timedelta(days=90)).isoformat()
+        overdue = [e for e in dated if e.meta["review_due"] < today]
+        upcoming = [e for e in dated if today <= e.meta["review_due"] <= soon]
+        return overdue, upcoming
+
+    def _review(self) -> GeneratedPage:
+        overdue, upcoming = self.review_lists()
+        html = self.render("review.html", urls.REVIEW, overdue=overdue, upcoming=upcoming, today=self.today.isoformat())
+        return GeneratedPage(urls.REVIEW, "待复核", html)
+
+    def latest(self, here: str, limit: int = 8) -> str:
+        def when(e: Entry) -> str:
+            return e.meta.get("updated") or e.meta.get("date") or e.meta.get("reviewed") or ""
+
+        items = sorted((e for e in self.kb.entries if when(e)), key=lambda e: (when(e), e.id), reverse=True)[:limit]
+        return self.render("latest.html", here, entries=[{"entry": e, "when": when(e)} for e in items])
