@@ -30,17 +30,25 @@ def parse_month_or_day(value: object) -> bool:
     return bool(m) and 1 <= int(m[2]) <= 12
 
 
-def suggest(value: object, month_ok: bool) -> str:
-    """'2024年5月' -> '2024-05' (where a month is allowed) or '2024-05-01'."""
+def suggest(value: object, month_ok: bool) -> str | None:
+    """'2024年5月' -> '2024-05' (where a month is allowed) or '2024-05-01'; None when no real date is meant."""
     m = _LOOSE.fullmatch(str(value))
     if not m:
-        return "YYYY-MM-DD" if not month_ok else "YYYY-MM 或 YYYY-MM-DD"
+        return None
     year, month, day = int(m[1]), int(m[2]), m[3]
     if not 1 <= month <= 12:
-        return "YYYY-MM-DD"
+        return None
     if day is None:
         return f"{year:04d}-{month:02d}" if month_ok else f"{year:04d}-{month:02d}-01"
-    return f"{year:04d}-{month:02d}-{int(day):02d}"
+    try:
+        return dt.date(year, month, int(day)).isoformat()
+    except ValueError:
+        return None  # 2024-02-30: the right shape, but no such day
+
+
+def looks_like_date(value: object) -> bool:
+    """Year and month (and maybe day) in any of the usual spellings, whether or not the date exists."""
+    return _LOOSE.fullmatch(str(value)) is not None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

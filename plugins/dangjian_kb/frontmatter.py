@@ -30,7 +30,7 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 FENCE = re.compile(r"^(-{3}|—{2,}|－{3}|‐{3})\s*$")
-_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:(?=\s|$)")
+_KEY_LINE = re.compile(r"^(\w[\w-]*)\s*:(?=\s|$)")  # \w: Chinese keys ('标题: …') get their line too
 _FULLWIDTH_KEY = re.compile(r"^(\s*-?\s*[A-Za-z_][\w-]*)\s*[：﹕︰]\s*")
 _NO_SPACE_KEY = re.compile(r"^(\s*[A-Za-z_][\w-]*):(?=[^\s/])")
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]")
@@ -72,7 +72,7 @@ def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | 
     repaired = [_repair_line(ln, line0 + i, out) for i, ln in enumerate(fm_lines)]
     text = "\n".join(repaired)
     if _ANCHOR_OR_ALIAS.search(text) and _has_alias(text):
-        out.add("KB008", line0, "头部信息使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值。")
+        out.add("KB008", line0, "头部信息使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值；值本身以 * 或 & 开头时请给整个值加引号。")
         return None, {}
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
@@ -100,9 +100,10 @@ def _repair_line(line: str, lineno: int, out: Collector) -> str:
     if "\t" in line:
         out.add("KB006", lineno, "头部信息中有制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格。")
         line = line.replace("\t", "  ")
-    if "\u3000" in line[: len(line) - len(line.lstrip("\u3000 "))] :
+    indent = len(line) - len(line.lstrip("\u3000 "))
+    if "\u3000" in line[:indent]:
         out.add("KB005", lineno, "行首有全角空格。YAML 只能用半角空格缩进，请删除或替换全角空格。")
-        line = line.replace("\u3000", " ")
+        line = line[:indent].replace("\u3000", "  ") + line[indent:]  # as wide as it looks
     m = _FULLWIDTH_KEY.match(line)
     if m:
         key = m.group(1).strip()
@@ -128,18 +129,30 @@ def _has_alias(text: str) -> bool:
 
 def _yaml_error_line(exc: yaml.YAMLError, line0: int) -> int:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = str(getattr(exc, "context", "") or "")
+    if context.startswith(("while scanning", "while parsing a flow")) and getattr(exc, "context_mark", None):
+        mark = exc.context_mark  # an unclosed quote or bracket: where it opens, not where the stream ends
     return line0 + mark.line if mark is not None else line0
 
 
+# Problem texts of PyYAML's pure-Python parser and of libyaml (CSafeLoader), which words them differently.
 _PROBLEMS = {
-    "mapping values are not allowed here": "此处不能出现冒号：值里含半角冒号时请给整个值加引号",
+    "mapping values are not allowed": "此处不能出现冒号：值里含半角冒号时请给整个值加引号，字段名前也不要有空格",
     "could not find expected ':'": "缺少冒号：每个字段写成 '字段: 值'",
     "found character that cannot start any token": "出现了不能作为值开头的字符（如 @、` 或 Tab）：请给值加引号",
     "found unexpected end of stream": "引号或括号没有闭合",
     "did not find expected ',' or ']'": "列表的方括号没有闭合，或元素之间缺少半角逗号",
+    "expected ',' or ']'": "列表的方括号没有闭合，或元素之间缺少半角逗号",
+    "did not find expected ',' or '}'": "花括号没有闭合：列表请写在方括号 [ ] 里，含 { 的值请加引号",
+    "expected ',' or '}'": "花括号没有闭合：列表请写在方括号 [ ] 里，含 { 的值请加引号",
     "did not find expected node content": "列表或值不完整",
     "found undefined tag handle": "出现了未定义的标签（以 ! 开头）：请给值加引号",
-    "expected <block end>, but found": "缩进不一致：同一层级的字段请左对齐",
+    "could not determine a constructor for the tag": "出现了未定义的标签（以 ! 开头）：请给值加引号",
+    "expected <block end>, but found": "缩进不一致，或引号后还有文字：同一层级的字段请左对齐，值里有引号时请给整个值加引号",
+    "did not find expected key": "缩进不一致，或引号后还有文字：同一层级的字段请左对齐，值里有引号时请给整个值加引号",
+    "did not find expected alphabetic or numeric character": "以 * 或 & 开头的值会被当作 YAML 别名或锚点：请给整个值加引号",
+    "expected alphabetic or numeric character": "以 * 或 & 开头的值会被当作 YAML 别名或锚点：请给整个值加引号",
+    "did not find expected comment or line break": "值的写法不对（如 | 或 > 后紧跟文字）：请给整个值加引号",
     "found duplicate anchor": "重复的锚点",
 }
 

@@ -16,19 +16,21 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import body_links, nav, validate
+from . import body_links, finder_index, nav, search_text, validate
 from .collections import ALL
 from .taxonomy import TaxonomyError
-from .views import GeneratedPage, Views
+from .views import FINDER_INDEX_JS, GeneratedPage, Views
 
 log = get_plugin_logger(__name__)
 LATEST_MARKER = "<!-- dangjian-kb:latest -->"
 ASSET_PREFIX = "assets/dangjian_kb/"
 ASSET_CSS = [ASSET_PREFIX + "kb.css"]
+# Material's offline search runs its worker through iframe-worker; ours is vendored (no CDN).
+WORKER_SHIM = ASSET_PREFIX + "vendor/iframe-worker/shim.js"
 
 
 class DangjianKBConfig(base.Config):
@@ -36,6 +38,8 @@ class DangjianKBConfig(base.Config):
     """Knowledge-base root (holding handbook/, problems/, cases/), relative to mkdocs.yml."""
     taxonomy = c.Type(str, default="taxonomy.yml")
     """Taxonomy file relative to the root; the shipped five focuses when it does not exist."""
+    synonyms = c.Type(str, default="synonyms.yml")
+    """Synonym groups for the finder, relative to the root; the shipped list when it does not exist."""
     today = c.Optional(c.Type(str))
     """Fixed 'today' (YYYY-MM-DD) for review dates; for reproducible builds and tests."""
 
@@ -53,6 +57,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
+    @event_priority(50)  # before material's offline plugin, which adds a CDN shim unless one is set
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.root = (base_dir / self.config.root).resolve()
@@ -64,6 +69,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         at = next((i for i, d in enumerate(dirs) if Path(d).parts[-2:] == ("material", "templates")), len(dirs) - 1)
         if theme_dir not in dirs:
             dirs.insert(at, theme_dir)
+        polyfills = config.extra.setdefault("polyfills", [])
+        if WORKER_SHIM not in polyfills:
+            polyfills.append(WORKER_SHIM)
         for name in ASSET_CSS:
             if name not in config.extra_css:
                 config.extra_css.append(name)
@@ -81,10 +89,16 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             self._add(files, config, page.src_uri, page.title, "")
             self.generated[page.src_uri] = page
         self._add_package_assets(files, config)
+        self._add_finder_index(files, config)
         for rel in self.kb.assets:
             files.append(File.generated(config, rel, abs_src_path=str(self.root / rel), inclusion=InclusionLevel.NOT_IN_NAV))
         config.nav = nav.build(self.kb, self.views, files, config.nav)
         return files
+
+    def _add_finder_index(self, files: Files, config: MkDocsConfig) -> None:
+        path = self.root / self.config.synonyms
+        index = finder_index.build(self.kb, search_text.load_synonyms(path if path.is_file() else None))
+        files.append(File.generated(config, FINDER_INDEX_JS, content=finder_index.as_script(index)))
 
     @staticmethod
     def _add_package_assets(files: Files, config: MkDocsConfig) -> None:

@@ -4,6 +4,7 @@ unsafe HTML; and extraction of the links a body makes (checked in the second pas
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from .collections import Collection
 from .entry import Heading, Link
@@ -53,7 +54,7 @@ def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Li
         if "](" in text:
             for ml in _MD_LINK.finditer(text):
                 target = ml.group(1)
-                path = target.split("#", 1)[0]
+                path = unquote(target.split("#", 1)[0])  # editors write 'P-0012-%E5%85%9A.md' for Chinese names
                 if path.lower().endswith((".md", ".markdown")) and "://" not in path:
                     file_links.append(Link(path, None, lineno))
         prose.append((lineno, text))

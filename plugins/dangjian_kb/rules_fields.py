@@ -215,7 +215,14 @@ def _check_date(key: str, meta: dict, ln, out: Collector, ok: dict, month_ok: bo
         ok[key] = str(value).strip()
         return
     form = "YYYY-MM 或 YYYY-MM-DD" if month_ok else "YYYY-MM-DD"
-    out.add("KB020", ln(key), f"日期 '{key}: {value}' 格式不对，应为 {form}。是否想写 '{dates.suggest(value, month_ok)}'？")
+    guess = dates.suggest(value, month_ok)
+    if guess is not None:
+        out.add("KB020", ln(key), f"日期 '{key}: {value}' 格式不对，应为 {form}。是否想写 '{guess}'？")
+    elif dates.looks_like_date(value):
+        out.add("KB020", ln(key), f"日期 '{key}: {value}' 不存在（没有这个月或这一天）。请检查年月日，格式为 {form}。")
+    else:
+        example = "2024-05 或 2024-05-08" if month_ok else "2024-05-08"
+        out.add("KB020", ln(key), f"日期 '{key}: {value}' 格式不对，应为 {form}。请写成如 '{example}' 的形式。")
 
 
 def _check_handbook(meta: dict, ok: dict, ln, today: dt.date, out: Collector) -> None:

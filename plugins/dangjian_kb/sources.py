@@ -32,16 +32,24 @@ class Scan:
 def scan(root: Path) -> Scan:
     root = root.resolve()
     result = Scan([], [], [])
+    seen: set[Path] = set()  # real folders already walked: a symlink loop is read once
     for coll in ALL:
         folder = root / coll.name
         if folder.is_dir():
-            _walk(root, folder, coll, result)
+            _walk(root, folder, coll, result, seen)
     result.sources.sort(key=lambda s: s.rel)
     result.assets.sort()
     return result
 
 
-def _walk(root: Path, folder: Path, coll: Collection, out: Scan) -> None:
+def _walk(root: Path, folder: Path, coll: Collection, out: Scan, seen: set[Path]) -> None:
+    try:
+        real = folder.resolve()
+    except (OSError, RuntimeError):
+        real = folder
+    if real in seen:
+        return
+    seen.add(real)
     try:
         items = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -56,7 +64,7 @@ def _walk(root: Path, folder: Path, coll: Collection, out: Scan) -> None:
             out.findings.append(Finding(rel, 0, "KB011", "符号链接指向知识库之外，已拒绝读取。请把文件本身放入仓库。"))
             continue
         if item.is_dir():
-            _walk(root, path, coll, out)
+            _walk(root, path, coll, out, seen)
             continue
         suffix = path.suffix.lower()
         if suffix in ASSET_SUFFIXES:
@@ -96,7 +104,7 @@ def decode(raw: bytes) -> str | None:
 
 
 def _encoding_message(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:  # UTF-16 without BOM too
         return "文件是 UTF-16 编码。请在编辑器中选择“另存为 → 编码 UTF-8”。"
     try:
         raw.decode("gb18030")

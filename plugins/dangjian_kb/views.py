@@ -37,6 +37,9 @@ def make_env() -> jinja2.Environment:
     )
 
 
+FINDER_INDEX_JS = "assets/dangjian_kb/finder_index.js"
+FINDER_JS = "assets/dangjian_kb/finder.js"
+
 COLLECTION_URL = {"handbook": urls.HANDBOOK, "problems": urls.PROBLEMS, "cases": urls.CASES}
 
 
@@ -90,6 +93,7 @@ class Views:
             self._tags_index(),
             self._stats(),
             self._review(),
+            self._finder(),
         ]
         pages += [self._category(c) for c in self.kb.taxonomy.categories]
         pages += [self._tag(name, entries) for name, entries in self.tags.items()]
@@ -156,6 +160,10 @@ class Views:
                            thin_problems=[t["name"] for t in topics if not t["problems"]],
                            thin_cases=[t["name"] for t in topics if not t["cases"]])
         return GeneratedPage(urls.STATS, "统计", html)
+
+    def _finder(self) -> GeneratedPage:
+        html = self.render("finder.html", urls.FINDER, index_js=FINDER_INDEX_JS, finder_js=FINDER_JS)
+        return GeneratedPage(urls.FINDER, "问题检索", html)
 
     def review_lists(self) -> tuple[list[Entry], list[Entry]]:
         dated = sorted((e for e in self.kb.of("handbook") if e.meta.get("review_due")),

@@ -1,0 +1,332 @@
+"""Benchmark `dangjian-kb check` on a synthetic knowledge base.
+
+    python bench/bench_check.py [--entries 10000] [--runs 5] [--seed 1] [--text-bytes 1024] [--profile]
+
+1. Generates the KB with bench/synth.py into bench/out/n<N>-s<seed>[-t<bytes>]/ (cached:
+   regenerated only when N, seed, text size, synth.py or the taxonomy changed; --regen forces it).
+2. Runs `dangjian-kb check --format json` once and asserts zero errors (prints the counts).
+3. Times `dangjian-kb check DIR` as a subprocess --runs times (after one untimed warm-up):
+   wall time (median/min/max) and peak RSS of each child (os.wait4 rusage, i.e. the
+   child's own ru_maxrss, not the cumulative RUSAGE_CHILDREN maximum).
+4. Times the in-process phases of validate.load (scan, pass 1 split into its rules,
+   pass 2, graph) plus interpreter start-up and import cost, with perf_counter timers.
+5. With --profile, or automatically when the median misses the target, profiles
+   validate.load with cProfile and prints the top functions.
+
+Nothing in the package is changed; the phase timers call the same functions validate.load does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+VENV_PY = REPO / ".venv" / "bin" / "python"
+TARGET_ENTRIES, TARGET_SECONDS = 10_000, 2.0
+
+try:
+    import yaml  # noqa: F401 - synth needs it
+    import dangjian_kb  # noqa: F401
+except ImportError:  # run with the project's venv, which has the package installed
+    if VENV_PY.exists() and Path(sys.executable).resolve() != VENV_PY.resolve():
+        os.execv(str(VENV_PY), [str(VENV_PY), *sys.argv])
+    raise
+
+sys.path.insert(0, str(BENCH))
+import synth  # noqa: E402
+
+
+# --------------------------------------------------------------------------- generation cache
+
+def _digest(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def ensure_kb(entries: int, seed: int, regen: bool, text_bytes: int = 1024) -> tuple[Path, dict, bool]:
+    out = BENCH / "out" / (f"n{entries}-s{seed}" + (f"-t{text_bytes}" if text_bytes != 1024 else ""))
+    stamp = out / ".bench-cache.json"
+    key = {"entries": entries, "seed": seed, "text_bytes": text_bytes,
+           "synth": _digest(Path(synth.__file__), synth.DEFAULT_TAXONOMY)}
+    if not regen and stamp.is_file() and (out / synth.MARKER).is_file():
+        cached = json.loads(stamp.read_text("utf-8"))
+        if cached.get("key") == key:
+            return out, cached["counts"], False
+    counts = synth.generate(out, entries, seed, text_bytes=text_bytes)
+    stamp.write_text(json.dumps({"key": key, "counts": counts}, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return out, counts, True
+
+
+# --------------------------------------------------------------------------- subprocess timing
+
+def cli_path() -> list[str]:
+    exe = Path(sys.executable).parent / "dangjian-kb"
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("dangjian-kb")
+    return [found] if found else [sys.executable, "-m", "dangjian_kb.cli"]
+
+
+def run_child(cmd: list[str], cwd: Path) -> dict:
+    """Run ``cmd``; return wall seconds, exit code, the child's own peak RSS (KiB) and CPU time."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"wall": wall, "rc": proc.returncode, "maxrss_kib": ru.ru_maxrss,
+                "cpu": ru.ru_utime + ru.ru_stime, "stdout": out.read().decode("utf-8", "replace"),
+                "stderr": err.read().decode("utf-8", "replace")}
+
+
+def validate_run(cli: list[str], kb: Path) -> dict:
+    res = run_child([*cli, "check", "--format", "json", "--today", synth.REF_DATE.isoformat(), str(kb)], BENCH)
+    try:
+        doc = json.loads(res["stdout"])
+    except json.JSONDecodeError:
+        sys.exit(f"check did not return JSON (exit {res['rc']}):\n{res['stdout'][-2000:]}\n{res['stderr'][-2000:]}")
+    return doc
+
+
+# --------------------------------------------------------------------------- in-process phases
+
+def phase_times(kb: Path, runs: int) -> dict[str, float]:
+    """Median over ``runs`` fresh child processes (so no heap left over from earlier runs skews it):
+    each child times the phases once, and, separately, another child times validate.load() as is."""
+    samples: dict[str, list[float]] = {}
+    me = [sys.executable, str(Path(__file__).resolve())]
+    for _ in range(runs):
+        for mode in ("--_phases-child", "--_load-child"):
+            r = run_child([*me, mode, str(kb)], BENCH)
+            if r["rc"] != 0:
+                raise SystemExit(f"phase child failed:\n{r['stderr'][-3000:]}")
+            for k, v in json.loads(r["stdout"]).items():
+                samples.setdefault(k, []).append(v)
+    return {k: statistics.median(v) for k, v in samples.items()}
+
+
+def _load_child(kb: Path) -> None:
+    from dangjian_kb import validate
+
+    a = time.perf_counter()
+    validate.load(kb, today=synth.REF_DATE)
+    print(json.dumps({"validate.load() as is (what check calls)": time.perf_counter() - a}))
+
+
+def _phases_child(kb: Path) -> None:
+    """Seconds of each phase of validate.load, re-assembled from the same functions, one run."""
+    import datetime as dt
+
+    from dangjian_kb import report, rules_body, rules_fields, rules_links, sources, validate
+    from dangjian_kb import taxonomy as taxonomy_mod
+    from dangjian_kb.collections import id_sort_key
+    from dangjian_kb.entry import Entry
+    from dangjian_kb.findings import Collector
+    from dangjian_kb.frontmatter import parse_file
+
+    pc = time.perf_counter
+    today = synth.REF_DATE
+    for _ in range(1):
+        t: dict[str, float] = dict.fromkeys(
+            ["taxonomy", "scan (walk+read+decode)", "pass1: parse_file (front matter/YAML)",
+             "pass1: scan_body+check_unsafe", "pass1: check_fields", "pass1: check_sections",
+             "pass1: Entry + bookkeeping", "pass2: rules_links.check", "sort entries+findings",
+             "build_graph", "report.as_text"], 0.0)
+        t_all = pc()
+        a = pc()
+        tax = taxonomy_mod.load(kb / taxonomy_mod.DEFAULT_FILE)
+        t["taxonomy"] = pc() - a
+        a = pc()
+        scan = sources.scan(kb)
+        t["scan (walk+read+decode)"] = pc() - a
+        findings = list(scan.findings)
+        entries = []
+        p1 = pc()
+        for src in scan.sources:
+            out = Collector(src.rel)
+            a = pc()
+            parsed = parse_file(src.text, out)
+            b = pc()
+            headings, wikilinks, file_links, prose = rules_body.scan_body(parsed.body, parsed.body_line)
+            rules_body.check_unsafe(prose, out)
+            c = pc()
+            t["pass1: parse_file (front matter/YAML)"] += b - a
+            t["pass1: scan_body+check_unsafe"] += c - b
+            if parsed.data is None:
+                findings.extend(out.items)
+                continue
+            meta = rules_fields.check_fields(src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out)
+            d = pc()
+            rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
+            e = pc()
+            t["pass1: check_fields"] += d - c
+            t["pass1: check_sections"] += e - d
+            if "id" in meta:
+                entries.append(Entry(meta["id"], src.collection, src.rel, meta, parsed.key_lines, parsed.body,
+                                     parsed.body_line, headings, wikilinks, file_links))
+            findings.extend(out.items)
+        pass1 = pc() - p1
+        t["pass1: Entry + bookkeeping"] = pass1 - sum(v for k, v in t.items() if k.startswith("pass1:"))
+        a = pc()
+        entries, cross = rules_links.check(entries, kb)
+        findings.extend(cross)
+        t["pass2: rules_links.check"] = pc() - a
+        a = pc()
+        kbase = validate.KnowledgeBase(kb, tax, sorted(entries, key=lambda e: id_sort_key(e.id)),
+                                       sorted(set(findings)), scan.assets)
+        t["sort entries+findings"] = pc() - a
+        a = pc()
+        kbase.graph = rules_links.build_graph(kbase.entries, kbase.by_id)
+        t["build_graph"] = pc() - a
+        a = pc()
+        report.as_text(kbase.findings, len(kbase.entries))
+        t["report.as_text"] = pc() - a
+        t["TOTAL (phases above)"] = pc() - t_all
+        ref = validate.load(kb, today=today)  # untimed: the re-assembly must match the real thing
+        if len(ref.entries) != len(kbase.entries) or sorted(set(ref.findings)) != kbase.findings:
+            sys.exit("phase re-assembly diverged from validate.load; update bench_check._phases_child")
+    print(json.dumps(t))
+
+
+def startup_times(runs: int) -> dict[str, float]:
+    py = sys.executable
+    out = {}
+    for label, code in [("python -c pass", "pass"),
+                        ("python -c 'import dangjian_kb.cli, .validate, .report'",
+                         "import dangjian_kb.cli, dangjian_kb.validate, dangjian_kb.report")]:
+        out[label] = statistics.median(run_child([py, "-c", code], BENCH)["wall"] for _ in range(runs))
+    return out
+
+
+# --------------------------------------------------------------------------- profile
+
+def profile(kb: Path, top: int) -> None:
+    import cProfile
+    import io
+    import pstats
+
+    from dangjian_kb import validate
+
+    prof = cProfile.Profile()
+    prof.enable()
+    validate.load(kb, today=synth.REF_DATE)
+    prof.disable()
+    dest = BENCH / "out" / f"profile-{kb.name}.prof"
+    prof.dump_stats(dest)
+    for sort in ("tottime", "cumulative"):
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(sort).print_stats(top)
+        text = buf.getvalue()
+        start = text.find("   ncalls")
+        print(f"\n### cProfile of validate.load, top {top} by {sort} (saved {dest.relative_to(REPO)})\n")
+        print("```")
+        print(text[start:].rstrip() if start >= 0 else text.rstrip())
+        print("```")
+
+
+# --------------------------------------------------------------------------- main
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["--_phases-child"], ["--_load-child"]):
+        (_phases_child if argv[0] == "--_phases-child" else _load_child)(Path(argv[1]))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--entries", type=int, default=TARGET_ENTRIES)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--target", type=float, default=TARGET_SECONDS, help="seconds allowed at --entries (scaled linearly)")
+    ap.add_argument("--text-bytes", type=int, default=1024,
+                    help="body text per entry, UTF-8 bytes (1024 = the ~1 KB spec; real entries are ~4.5 KB)")
+    ap.add_argument("--regen", action="store_true", help="regenerate the KB even when cached")
+    ap.add_argument("--phase-runs", type=int, default=3, help="in-process phase timing repetitions (0 = skip)")
+    ap.add_argument("--profile", action="store_true", help="always print a cProfile summary")
+    ap.add_argument("--top", type=int, default=25)
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    kb, counts, generated = ensure_kb(args.entries, args.seed, args.regen, args.text_bytes)
+    gen_s = time.perf_counter() - t0
+    size_mb = sum(f.stat().st_size for f in kb.rglob("*.md")) / 1e6
+    print(f"KB: {kb.relative_to(REPO)}  ({'generated' if generated else 'cached'} in {gen_s:.1f} s; "
+          f"{counts['chapters']} chapters + {counts['sections']} sections, {counts['problems']} problems, "
+          f"{counts['cases']} cases; {size_mb:.1f} MB of Markdown)")
+
+    cli = cli_path()
+    doc = validate_run(cli, kb)
+    errors, warnings = doc["errors"], doc["warnings"]
+    print(f"Validation: `dangjian-kb check --format json` -> {doc['entries']} entries, "
+          f"{len(doc['findings'])} findings ({errors} errors, {warnings} warnings)")
+    if errors or doc["entries"] != args.entries:
+        for f in doc["findings"][:20]:
+            print(f"  {f['path']}:{f['line']}: {f['code']} {f['message']}")
+        raise SystemExit("FAIL: the synthetic KB must load completely with zero errors")
+
+    cmd = [*cli, "check", str(kb)]
+    print(f"Timed command: `{' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}` "
+          f"(cwd bench/, 1 warm-up + {args.runs} runs)")
+    run_child(cmd, BENCH)  # warm-up: page cache, .pyc
+    results = []
+    for _ in range(args.runs):
+        r = run_child(cmd, BENCH)
+        if r["rc"] != 0:
+            raise SystemExit(f"check exited {r['rc']}:\n{r['stdout'][-2000:]}{r['stderr'][-2000:]}")
+        results.append(r)
+    walls = [r["wall"] for r in results]
+    med = statistics.median(walls)
+    rss_mb = max(r["maxrss_kib"] for r in results) / 1024
+    cpu = statistics.median(r["cpu"] for r in results)
+    target = args.target * args.entries / TARGET_ENTRIES
+    verdict = "PASS" if med < target else "FAIL"
+
+    print()
+    print(f"avg file size: {1e6 * size_mb / args.entries / 1024:.2f} KiB\n")
+    print("| entries | runs | median wall s | min s | max s | median CPU s | peak RSS MB | target | result |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    print(f"| {args.entries:,} | {args.runs} | {med:.3f} | {min(walls):.3f} | {max(walls):.3f} | {cpu:.3f} | "
+          f"{rss_mb:.1f} | < {target:g} s ({TARGET_ENTRIES:,} entries < {TARGET_SECONDS:g} s) | {verdict} |")
+    print(f"\nall runs (s): {', '.join(f'{w:.3f}' for w in walls)}")
+
+    if Path("/usr/bin/time").exists():
+        r = run_child(["/usr/bin/time", "-f", "TIME %e s %M KB", *cmd], BENCH)
+        line = next((ln for ln in r["stderr"].splitlines() if ln.startswith("TIME")), "?")
+        print(f"cross-check /usr/bin/time: {line}")
+
+    st = startup_times(max(3, args.runs))
+    if args.phase_runs:
+        ph = phase_times(kb, args.phase_runs)
+        print(f"\n### In-process phases (median of {args.phase_runs} fresh processes, perf_counter)\n")
+        print("| phase | s | share of load |")
+        print("|---|---:|---:|")
+        total = ph["TOTAL (phases above)"]
+        for k, v in ph.items():
+            share = f"{100 * v / total:.0f} %" if not k.startswith(("TOTAL", "validate.load")) else ""
+            print(f"| {k} | {v:.3f} | {share} |")
+        for k, v in st.items():
+            print(f"| start-up: `{k}` | {v:.3f} | |")
+        print(f"\nsubprocess median {med:.3f} s ≈ import/start-up {list(st.values())[-1]:.3f} s + "
+              f"validate.load {ph['validate.load() as is (what check calls)']:.3f} s + output/exit")
+
+    if args.profile or verdict == "FAIL":
+        profile(kb, args.top)
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

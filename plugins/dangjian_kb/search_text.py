@@ -1,0 +1,62 @@
+"""Chinese tokenization shared by the finder index (built here) and the browser (finder.js
+implements the same steps): NFKC + lower case, CJK runs as character bigrams, ASCII words,
+plus whole Party-affairs terms from the user dictionary."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(f"[{_CJK}]+|[a-z0-9]+")
+_MD_NOISE = re.compile(r"\]\([^)]*\)|[#*_>`|\[\]!~-]+")
+
+# What people add to a question that says nothing about its subject (query side only).
+QUESTION_WORDS = ("怎么办", "怎么样", "怎么", "如何", "什么", "为什么", "是不是", "有没有", "能不能", "可不可以",
+                  "应该", "需要", "老是", "总是", "一直", "请问", "吗", "呢", "啊", "吧", "了", "的", "要")
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def plain(markdown: str) -> str:
+    """Markdown to searchable text: link targets, markup and heading marks removed."""
+    return _MD_NOISE.sub(" ", markdown)
+
+
+def tokens(text: str, terms: tuple[str, ...] = ()) -> list[str]:
+    text = normalize(text)
+    out: list[str] = []
+    for m in _RUN.finditer(text):
+        run = m.group()
+        if run[0].isascii():
+            out.append(run)
+        elif len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    for term in terms:
+        if len(term) > 2 and term in text:
+            out.extend([term] * text.count(term))
+    return out
+
+
+@lru_cache(maxsize=1)
+def dictionary_terms() -> tuple[str, ...]:
+    """Whole terms of the shipped user dictionary (jieba format: word [freq [tag]])."""
+    text = resources.files("dangjian_kb").joinpath("data", "userdict.txt").read_text("utf-8")
+    words = (line.split()[0] for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return tuple(sorted({normalize(w) for w in words}, key=lambda w: (-len(w), w)))
+
+
+def load_synonyms(path=None) -> list[list[str]]:
+    src = path.read_text("utf-8") if path is not None else \
+        resources.files("dangjian_kb").joinpath("data", "synonyms.yml").read_text("utf-8")
+    data = yaml.safe_load(src) or {}
+    groups = data.get("groups", []) if isinstance(data, dict) else []
+    return [[normalize(str(w)) for w in g] for g in groups if isinstance(g, list) and len(g) >= 2]

@@ -1,0 +1,133 @@
+"""No input, however broken, produces a traceback; every finding is one actionable Chinese line."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CASE_BODY, CASE_FIELDS, CHAPTER_BODY, CHAPTER_FIELDS, PROBLEM_BODY, PROBLEM_FIELDS, \
+    SECTION_BODY, SECTION_FIELDS, TODAY, KBBuilder, render
+from dangjian_kb.findings import CODES
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# What a hand-editor's slip is made of: YAML and Markdown syntax, full-width look-alikes, whitespace.
+SLIPS = list(":：-—－[]{}【】,，、#&*!|>'\"`%@?\\\t\n\r \u3000\ufeff0123456789PCHB.") + ["---", "...", "\n---\n"]
+slip = st.one_of(st.sampled_from(SLIPS), st.characters(blacklist_categories=("Cs",)))
+
+VALID = {
+    "problems/P-0001-示例.md": (PROBLEM_FIELDS, PROBLEM_BODY),
+    "cases/C-0001-示例.md": (CASE_FIELDS, CASE_BODY),
+    "handbook/HB-1.md": (CHAPTER_FIELDS, CHAPTER_BODY),
+    "handbook/HB-1.1.md": (SECTION_FIELDS, SECTION_BODY),
+}
+FIELD_NAMES = sorted({k for fields, _ in VALID.values() for k in fields}
+                     | {"related", "basis", "review_months", "contributor", "public_numbers", "标题", "catgory"})
+
+yaml_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
+              st.sampled_from(["P-0001", "HB-1", "2024-02-30", "2024年5月", "组织建设", "", "~", "[]"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.one_of(st.text(max_size=5), st.integers()), inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+@pytest.fixture(scope="module")
+def shared_kb(tmp_path_factory) -> KBBuilder:
+    """One knowledge base per module: each example rewrites the files it needs."""
+    return KBBuilder(tmp_path_factory.mktemp("property") / "kb")
+
+
+def assert_findings_are_well_formed(builder: KBBuilder) -> None:
+    result = builder.check(today=TODAY)
+    for f in result.findings:
+        assert f.code in CODES, f
+        assert f.message.strip() and CJK.search(f.message), f
+        assert "\n" not in f.message and "\r" not in f.message, f"not one line: {f.message!r}"
+        assert f.line >= 0 and not f.path.startswith("/"), f
+        assert str(f).startswith(f"{f.location()}: {f.code} ")
+    # every entry that passed is addressable and its relations resolve
+    for e in result.entries:
+        assert e.url.isascii()
+        for other in result.graph.neighbours(e.id):
+            assert other in result.by_id
+
+
+def reset(builder: KBBuilder, rel: str, content: str | bytes) -> None:
+    for old in builder.root.rglob("*.md"):
+        old.unlink()
+    builder.write(rel, content)
+
+
+common = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@common
+@given(text=st.one_of(st.text(), st.text(alphabet=slip, max_size=200).map(lambda t: "---\n" + t)),
+       rel=st.sampled_from(sorted(VALID)))
+def test_random_text_never_crashes(shared_kb, text, rel):
+    reset(shared_kb, rel, text)
+    assert_findings_are_well_formed(shared_kb)
+
+
+@common
+@given(raw=st.one_of(st.binary(max_size=300), st.binary(max_size=300).map(lambda b: b"---\nid: P-0001\n" + b)))
+def test_random_bytes_never_crash(shared_kb, raw):
+    reset(shared_kb, "problems/P-0001-示例.md", raw)
+    assert_findings_are_well_formed(shared_kb)
+
+
+@st.composite
+def mutated(draw) -> tuple[str, str]:
+    """A valid file with its front matter edited by hand: characters inserted, deleted or replaced."""
+    rel = draw(st.sampled_from(sorted(VALID)))
+    fields, body = VALID[rel]
+    text = render(fields, body)
+    end = text.index("\n---", 3) + 4
+    for _ in range(draw(st.integers(1, 6))):
+        pos = draw(st.integers(0, end))
+        op = draw(st.sampled_from(["insert", "delete", "replace"]))
+        char = draw(slip)
+        if op == "insert":
+            text = text[:pos] + char + text[pos:]
+            end += len(char)
+        elif op == "delete":
+            text = text[:pos] + text[pos + 1:]
+            end = max(end - 1, 0)
+        else:
+            text = text[:pos] + char + text[pos + 1:]
+    return rel, text
+
+
+@common
+@given(case=mutated())
+def test_mutated_front_matter_never_crashes(shared_kb, case):
+    rel, text = case
+    reset(shared_kb, rel, text)
+    assert_findings_are_well_formed(shared_kb)
+
+
+@common
+@given(rel=st.sampled_from(sorted(VALID)),
+       changes=st.dictionaries(st.sampled_from(FIELD_NAMES), yaml_values, min_size=1, max_size=4))
+def test_any_yaml_value_in_any_field_never_crashes(shared_kb, rel, changes):
+    fields, body = VALID[rel]
+    # None would drop the field in render(); write YAML null explicitly instead.
+    merged = {**fields, **{k: ("null" if v is None else v) for k, v in changes.items()}}
+    reset(shared_kb, rel, render(merged, body))
+    assert_findings_are_well_formed(shared_kb)
+
+
+@common
+@given(body=st.text(alphabet=st.one_of(st.sampled_from(["\n", "## ", "### ", "1. ", "1、", "```", "~~~", "`",
+                                                          "[[", "]]", "|", "](", ")", "<script>", " onclick=",
+                                                          "javascript:", "问题描述", "解决建议", "实施步骤",
+                                                          "P-0001", "../", ".md", "#"]),
+                                       slip), max_size=60))
+def test_random_body_never_crashes(shared_kb, body):
+    reset(shared_kb, "problems/P-0001-示例.md", render(PROBLEM_FIELDS, body))
+    assert_findings_are_well_formed(shared_kb)
