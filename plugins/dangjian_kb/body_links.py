@@ -17,13 +17,16 @@ _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _MD_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+?\.(?:md|markdown))((?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\))", re.I)
 
 
-def rewrite(entry: Entry, by_id: dict[str, Entry], by_rel: dict[str, Entry]) -> str:
+def rewrite(entry: Entry, by_id: dict[str, Entry], by_rel: dict[str, Entry], here: str | None = None) -> str:
+    """``here`` is the address the body is published at (the entry's own page by default)."""
+    here = here or entry.url
+
     def wikilink(m: re.Match[str]) -> str:
         target = by_id.get(m[1].strip())
         if target is None:
             return html.escape(m[0])
         text = (m[2] or "").strip() or target.title
-        href = html.escape(relative(entry.url, target.url), quote=True)
+        href = html.escape(relative(here, target.url), quote=True)
         return f'<a class="kb-ref" href="{href}" title="{html.escape(target.id)}">{html.escape(text)}</a>'
 
     def file_link(m: re.Match[str]) -> str:
@@ -31,7 +34,7 @@ def rewrite(entry: Entry, by_id: dict[str, Entry], by_rel: dict[str, Entry]) -> 
         target = by_rel.get(path)
         if target is None:
             return m[0]
-        return m[1] + relative(entry.url, target.url) + m[3]
+        return m[1] + relative(here, target.url) + m[3]
 
     return map_prose(entry.body, lambda text: _MD_LINK.sub(file_link, WIKILINK.sub(wikilink, text)))
 

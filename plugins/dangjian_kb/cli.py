@@ -35,9 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_more_commands(sub: argparse._SubParsersAction) -> None:
     """Commands of later modules register here, so the check path imports nothing heavy."""
-    from . import cli_extra  # noqa: PLC0415 - deliberately late
+    from . import cli_bundle, cli_extra  # noqa: PLC0415 - deliberately late
 
     cli_extra.register(sub)
+    cli_bundle.register(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,6 +33,7 @@ FENCE = re.compile(r"^(-{3}|—{2,}|－{3}|‐{3})\s*$")
 _KEY_LINE = re.compile(r"^(\w[\w-]*)\s*:(?=\s|$)")  # \w: Chinese keys ('标题: …') get their line too
 _FULLWIDTH_KEY = re.compile(r"^(\s*-?\s*[A-Za-z_][\w-]*)\s*[：﹕︰]\s*")
 _NO_SPACE_KEY = re.compile(r"^(\s*[A-Za-z_][\w-]*):(?=[^\s/])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")  # YAML refuses these
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]")
 
 
@@ -97,6 +98,10 @@ def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | 
 
 
 def _repair_line(line: str, lineno: int, out: Collector) -> str:
+    m = _CONTROL.search(line)
+    if m:
+        out.add("KB004", lineno, f"头部信息中有看不见的控制字符（U+{ord(m[0]):04X}），常由网页或 Word 复制带入。请删除这一行后重新输入。")
+        line = _CONTROL.sub("", line)
     if "\t" in line:
         out.add("KB006", lineno, "头部信息中有制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格。")
         line = line.replace("\t", "  ")
@@ -161,5 +166,5 @@ def _yaml_error_message(exc: yaml.YAMLError) -> str:
     problem = str(getattr(exc, "problem", "") or exc).strip()
     hint = next((zh for en, zh in _PROBLEMS.items() if problem.startswith(en)), None)
     if hint is None:
-        hint = f"YAML 无法解析（{problem}）"
+        hint = f"YAML 无法解析（{' '.join(problem.split())}）"  # one line, whatever the parser says
     return f"头部信息格式错误：{hint}。请对照投稿指南中的示例修改。"

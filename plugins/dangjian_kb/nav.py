@@ -17,7 +17,7 @@ def build(kb: KnowledgeBase, views: Views, files, user_nav: list | None) -> list
     """MkDocs ``nav`` config: a list of {title: src_uri | [children]}; titles are HTML-escaped
     because MkDocs themes print nav titles as HTML."""
     esc = html.escape
-    handbook: list = [{"手册目录": urls.src_of(urls.HANDBOOK)}]
+    handbook: list = [{"手册目录": urls.src_of(urls.HANDBOOK)}, {"打印版": urls.src_of(urls.PRINT)}]
     for ch in views.chapters():
         children = [urls.src_of(ch["entry"].url)] + [
             {esc(f"{s.id.removeprefix('HB-')} {s.title}"): urls.src_of(s.url)} for s in ch["sections"]
@@ -41,7 +41,7 @@ def build(kb: KnowledgeBase, views: Views, files, user_nav: list | None) -> list
         {"统计": urls.src_of(urls.STATS)},
         {"待复核": urls.src_of(urls.REVIEW)},
     ]
-    return nav + rest
+    return nav + rest + [{"关于本版": urls.src_of(urls.ABOUT)}]
 
 
 def _doc_pages(files, user_nav: list | None) -> list:

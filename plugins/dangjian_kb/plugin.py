@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import logging
 from importlib import resources
 from pathlib import Path
 
+import markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,6 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import body_links, finder_index, nav, search_text, validate
+from . import stamp as stamp_mod
 from .collections import ALL
 from .taxonomy import TaxonomyError
 from .views import FINDER_INDEX_JS, GeneratedPage, Views
@@ -61,6 +64,8 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.root = (base_dir / self.config.root).resolve()
+        # jieba (used by the search plugin) logs its dictionary loading at DEBUG on every build.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
         self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         # Stable addresses are the .html form of the content model, served or offline.
         config.use_directory_urls = False
@@ -85,7 +90,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             self._add(files, config, entry.src_uri, entry.title, self._entry_markdown(entry))
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
-        for page in self.views.pages():
+        self.stamp = self._stamp()
+        extra = [self.views.about(self.stamp), self.views.print_page(self._markdown_renderer(config))]
+        for page in self.views.pages() + extra:
             self._add(files, config, page.src_uri, page.title, "")
             self.generated[page.src_uri] = page
         self._add_package_assets(files, config)
@@ -94,6 +101,19 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             files.append(File.generated(config, rel, abs_src_path=str(self.root / rel), inclusion=InclusionLevel.NOT_IN_NAV))
         config.nav = nav.build(self.kb, self.views, files, config.nav)
         return files
+
+    def _stamp(self) -> stamp_mod.Stamp:
+        return stamp_mod.Stamp(stamp_mod.build_time(), stamp_mod.git_commit(self.root),
+                               **{k: v for k, v in self.views.totals().items()})
+
+    @staticmethod
+    def _markdown_renderer(config: MkDocsConfig):
+        md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
+
+        def render(text: str) -> str:
+            return md.reset().convert(text)
+
+        return render
 
     def _add_finder_index(self, files: Files, config: MkDocsConfig) -> None:
         path = self.root / self.config.synonyms

@@ -4,13 +4,16 @@ pages the plugin adds (metadata card, related block) as escaped HTML. No MkDocs 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
 import jinja2
 
 from . import urls
+from . import body_links
 from .collections import ALL, BY_NAME, is_chapter
 from .entry import Entry
 from .validate import KnowledgeBase
@@ -154,8 +157,7 @@ class Views:
             rows.append({"name": cat.name, "url": urls.category(cat.slug), "total": sum(row.values()), **row})
             for t in cat.topics:
                 topics.append({"category": cat.name, "name": t, **{c.name: tcount[(t, c.name)] for c in ALL}})
-        totals = {"handbook": sum(not is_chapter(e.id) for e in self.kb.of("handbook")),
-                  "problems": len(self.kb.of("problems")), "cases": len(self.kb.of("cases"))}
+        totals = self.totals()
         html = self.render("stats.html", urls.STATS, rows=rows, topics=topics, totals=totals,
                            thin_problems=[t["name"] for t in topics if not t["problems"]],
                            thin_cases=[t["name"] for t in topics if not t["cases"]])
@@ -164,6 +166,26 @@ class Views:
     def _finder(self) -> GeneratedPage:
         html = self.render("finder.html", urls.FINDER, index_js=FINDER_INDEX_JS, finder_js=FINDER_JS)
         return GeneratedPage(urls.FINDER, "问题检索", html)
+
+    def about(self, stamp) -> GeneratedPage:
+        return GeneratedPage(urls.ABOUT, "关于本版", self.render("about.html", urls.ABOUT, stamp=stamp))
+
+    def print_page(self, to_html: Callable[[str], str]) -> GeneratedPage:
+        """The whole handbook on one page; ``to_html`` renders Markdown the way the site does."""
+        by_rel = {e.rel: e for e in self.kb.entries}
+
+        def body(e: Entry) -> str:
+            return _demote(to_html(body_links.rewrite(e, self.kb.by_id, by_rel, here=urls.PRINT)))
+
+        chapters = [{"entry": ch["entry"], "html": body(ch["entry"]),
+                     "sections": [{"entry": s, "html": body(s)} for s in ch["sections"]]}
+                    for ch in self.chapters()]
+        html = self.render("print.html", urls.PRINT, chapters=chapters, handbook_url=urls.HANDBOOK)
+        return GeneratedPage(urls.PRINT, "规范化手册（打印版）", html)
+
+    def totals(self) -> dict[str, int]:
+        return {"handbook": sum(not is_chapter(e.id) for e in self.kb.of("handbook")),
+                "problems": len(self.kb.of("problems")), "cases": len(self.kb.of("cases"))}
 
     def review_lists(self) -> tuple[list[Entry], list[Entry]]:
         dated = sorted((e for e in self.kb.of("handbook") if e.meta.get("review_due")),
@@ -185,3 +207,11 @@ class Views:
 
         items = sorted((e for e in self.kb.entries if when(e)), key=lambda e: (when(e), e.id), reverse=True)[:limit]
         return self.render("latest.html", here, entries=[{"entry": e, "when": when(e)} for e in items])
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _demote(html: str) -> str:
+    """Section bodies sit under the chapter (h2) and section (h3) headings of the print page."""
+    return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", html)
