@@ -205,3 +205,14 @@ def kb(tmp_path: Path) -> KBBuilder:
     root = tmp_path / "kb"
     root.mkdir()
     return KBBuilder(root)
+
+
+@pytest.fixture(scope="session")
+def kb_factory(tmp_path_factory: pytest.TempPathFactory):
+    """``kb_factory(name)`` gives a fresh ``KBBuilder`` in its own directory, for fixtures wider
+    than one test (a site built once and read by a whole module)."""
+
+    def make(name: str = "kb") -> KBBuilder:
+        return KBBuilder(tmp_path_factory.mktemp(name))
+
+    return make

@@ -98,12 +98,13 @@ def test_numeric_id_is_a_type_error(kb):
     assert "'id' 应为文字" in f.message and "P-0012" in f.message
 
 
-def test_review_months_must_be_a_positive_integer(kb):
+@pytest.mark.parametrize("months", ["半年", "0", "-3", "99999", "true"])
+def test_review_months_must_be_a_number_of_months(kb, months):
     kb.chapter()
-    rel = kb.section(review_months="半年")
+    rel = kb.section(review_months=months)
     f = kb.one("KB013")
     assert f.line == kb.line(rel, "review_months:")
-    assert "'半年'" in f.message and "review_months: 12" in f.message
+    assert "'review_months'" in f.message and "review_months: 12" in f.message
 
 
 # -- ids ----------------------------------------------------------------------------------------

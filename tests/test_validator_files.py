@@ -187,9 +187,34 @@ def test_yaml_alias_bomb_is_refused_fast(kb):
     assert f.line == 2 and "别名" in f.message and "直接写出" in f.message
 
 
-def test_deep_nesting_does_not_crash(kb):
+def test_value_starting_with_an_asterisk_is_refused_with_quoting_advice(kb):
+    rel = kb.problem()
+    kb.edit(rel, "title: 党费逾期未缴", "title: *new")
+    f = kb.one("KB008")
+    assert f.path == rel and "加引号" in f.message
+
+
+@pytest.mark.parametrize("depth", [50, 999, 5000])
+@pytest.mark.parametrize("field", ["source", "category", "updated"])
+def test_deep_nesting_is_refused_without_crash(kb, field, depth):
+    rel = kb.problem(**{field: "[" * depth + "]" * depth})
+    f = kb.one("KB004")
+    assert f.path == rel and "嵌套过深" in f.message
+
+
+def test_unclosed_deep_nesting_is_refused_without_crash(kb):
     kb.write("problems/P-0001-示例.md", "---\nid: P-0001\ntitle: " + "[" * 5000 + "\n---\n")
-    assert "KB004" in kb.codes()
+    assert kb.codes() == ["KB004"]
+
+
+def test_control_character_is_reported_and_removed(kb):
+    rel = kb.problem(source="巡视")
+    kb.edit(rel, "title: 党费", "title: \x1f党费")
+    result = kb.check()
+    by_code = {f.code: f for f in result.findings}
+    assert sorted(by_code) == ["KB004", "KB019"]
+    assert by_code["KB004"].line == 3 and "U+001F" in by_code["KB004"].message
+    assert result.entries[0].title == "党费逾期未缴"
 
 
 # -- which files are read -----------------------------------------------------------------------

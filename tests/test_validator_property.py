@@ -11,12 +11,17 @@ from hypothesis import strategies as st
 from conftest import CASE_BODY, CASE_FIELDS, CHAPTER_BODY, CHAPTER_FIELDS, PROBLEM_BODY, PROBLEM_FIELDS, \
     SECTION_BODY, SECTION_FIELDS, TODAY, KBBuilder, render
 from dangjian_kb.findings import CODES
+from dangjian_kb.validate import KnowledgeBase
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # What a hand-editor's slip is made of: YAML and Markdown syntax, full-width look-alikes, whitespace.
-SLIPS = list(":：-—－[]{}【】,，、#&*!|>'\"`%@?\\\t\n\r \u3000\ufeff0123456789PCHB.") + ["---", "...", "\n---\n"]
+SLIPS = list(":：-—－[]{}【】,，、#&*!|>'\"`%@?\\\t\n\r \u3000\ufeff\x1f0123456789PCHB.") + ["---", "...", "\n---\n"]
 slip = st.one_of(st.sampled_from(SLIPS), st.characters(blacklist_categories=("Cs",)))
+
+
+def pieces(strategy: st.SearchStrategy[str], max_size: int) -> st.SearchStrategy[str]:
+    return st.lists(strategy, max_size=max_size).map("".join)
 
 VALID = {
     "problems/P-0001-示例.md": (PROBLEM_FIELDS, PROBLEM_BODY),
@@ -42,7 +47,7 @@ def shared_kb(tmp_path_factory) -> KBBuilder:
     return KBBuilder(tmp_path_factory.mktemp("property") / "kb")
 
 
-def assert_findings_are_well_formed(builder: KBBuilder) -> None:
+def assert_findings_are_well_formed(builder: KBBuilder) -> KnowledgeBase:
     result = builder.check(today=TODAY)
     for f in result.findings:
         assert f.code in CODES, f
@@ -55,11 +60,16 @@ def assert_findings_are_well_formed(builder: KBBuilder) -> None:
         assert e.url.isascii()
         for other in result.graph.neighbours(e.id):
             assert other in result.by_id
+    return result
+
+
+def clear(builder: KBBuilder) -> None:
+    for old in builder.root.rglob("*.md"):
+        old.unlink()
 
 
 def reset(builder: KBBuilder, rel: str, content: str | bytes) -> None:
-    for old in builder.root.rglob("*.md"):
-        old.unlink()
+    clear(builder)
     builder.write(rel, content)
 
 
@@ -67,7 +77,7 @@ common = settings(max_examples=150, deadline=None, suppress_health_check=[Health
 
 
 @common
-@given(text=st.one_of(st.text(), st.text(alphabet=slip, max_size=200).map(lambda t: "---\n" + t)),
+@given(text=st.one_of(st.text(), pieces(slip, 200).map(lambda t: "---\n" + t)),
        rel=st.sampled_from(sorted(VALID)))
 def test_random_text_never_crashes(shared_kb, text, rel):
     reset(shared_kb, rel, text)
@@ -123,11 +133,45 @@ def test_any_yaml_value_in_any_field_never_crashes(shared_kb, rel, changes):
 
 
 @common
-@given(body=st.text(alphabet=st.one_of(st.sampled_from(["\n", "## ", "### ", "1. ", "1、", "```", "~~~", "`",
+@given(body=pieces(st.one_of(st.sampled_from(["\n", "## ", "### ", "1. ", "1、", "```", "~~~", "`",
                                                           "[[", "]]", "|", "](", ")", "<script>", " onclick=",
                                                           "javascript:", "问题描述", "解决建议", "实施步骤",
                                                           "P-0001", "../", ".md", "#"]),
-                                       slip), max_size=60))
+                                       slip), 60))
 def test_random_body_never_crashes(shared_kb, body):
     reset(shared_kb, "problems/P-0001-示例.md", render(PROBLEM_FIELDS, body))
     assert_findings_are_well_formed(shared_kb)
+
+
+ID_POOL = ["P-0001", "P-0002", "P-12", "C-0001", "C-0002", "HB-1", "HB-1.1", "HB-2.3", "hb-1", "x", ""]
+
+
+@st.composite
+def knowledge_bases(draw) -> dict[str, str]:
+    """Several entries with ids, related lists and links drawn from a small pool, so they collide and cross."""
+    files: dict[str, str] = {}
+    for n in range(draw(st.integers(1, 6))):
+        folder, fields, body = draw(st.sampled_from([("problems", PROBLEM_FIELDS, PROBLEM_BODY),
+                                                     ("cases", CASE_FIELDS, CASE_BODY),
+                                                     ("handbook", SECTION_FIELDS, SECTION_BODY)]))
+        entry_id = draw(st.sampled_from(ID_POOL))
+        related = draw(st.lists(st.sampled_from(ID_POOL), max_size=3))
+        links = draw(st.lists(st.sampled_from(ID_POOL + ["../cases/C-0001-示例.md", "P-0002-示例.md"]), max_size=3))
+        text = "".join(f"[[{t}]] " if not t.endswith(".md") else f"[文件]({t}) " for t in links)
+        name = draw(st.sampled_from([f"{entry_id}-示例.md", f"{entry_id}.md", f"{n}.md"]))
+        merged = {**fields, "id": entry_id or '""', "related": related}
+        files[f"{folder}/{name}"] = render(merged, body + "\n" + text + "\n")
+    return files
+
+
+@common
+@given(files=knowledge_bases())
+def test_random_knowledge_base_never_crashes_and_relations_are_symmetric(shared_kb, files):
+    clear(shared_kb)
+    for rel, text in files.items():
+        shared_kb.write(rel, text)
+    result = assert_findings_are_well_formed(shared_kb)
+    assert len({e.id for e in result.entries}) == len(result.entries)  # duplicates keep one file
+    for e in result.entries:
+        for other in result.graph.neighbours(e.id):
+            assert e.id in result.graph.neighbours(other)

@@ -6,4 +6,6 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    return None
+    from . import scaffold  # noqa: PLC0415 - standard library only at import time
+
+    scaffold.register(sub)

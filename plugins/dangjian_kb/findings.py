@@ -54,6 +54,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB035": (Severity.WARNING, "chapter-missing"),
     "KB036": (Severity.ERROR, "file-unreadable"),
     "KB037": (Severity.ERROR, "taxonomy"),
+    "KB038": (Severity.ERROR, "template-prompt"),
 }
 
 

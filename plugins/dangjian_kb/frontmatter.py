@@ -77,10 +77,13 @@ def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | 
         return None, {}
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        too_deep = _too_deep(data)
     except yaml.YAMLError as exc:
         out.add("KB004", _yaml_error_line(exc, line0), _yaml_error_message(exc))
         return None, {}
     except RecursionError:
+        too_deep = True
+    if too_deep:
         out.add("KB004", line0, "头部信息嵌套过深，无法解析。请只使用简单的 '字段: 值' 和列表。")
         return None, {}
     if data is None:
@@ -95,6 +98,22 @@ def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | 
         if m and m.group(1) not in keys:
             keys[m.group(1)] = line0 + i
     return data, keys
+
+
+MAX_DEPTH = 10  # a front matter needs 2 (a list of words); rules quote values, which recurses
+
+
+def _too_deep(data: object) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
 
 
 def _repair_line(line: str, lineno: int, out: Collector) -> str:
@@ -159,6 +178,7 @@ _PROBLEMS = {
     "expected alphabetic or numeric character": "以 * 或 & 开头的值会被当作 YAML 别名或锚点：请给整个值加引号",
     "did not find expected comment or line break": "值的写法不对（如 | 或 > 后紧跟文字）：请给整个值加引号",
     "found duplicate anchor": "重复的锚点",
+    "exceeded maximum nesting depth": "嵌套过深：请只使用简单的 '字段: 值' 和列表",
 }
 
 

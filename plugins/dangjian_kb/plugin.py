@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import body_links, finder_index, nav, search_text, validate
+from . import body_links, finder_index, nav, search_check, search_text, validate
 from . import stamp as stamp_mod
 from .collections import ALL
 from .taxonomy import TaxonomyError
@@ -43,6 +43,8 @@ class DangjianKBConfig(base.Config):
     """Taxonomy file relative to the root; the shipped five focuses when it does not exist."""
     synonyms = c.Type(str, default="synonyms.yml")
     """Synonym groups for the finder, relative to the root; the shipped list when it does not exist."""
+    search_selftest = c.Type(bool, default=True)
+    """Fail the build when words of the content cannot be found in the site-wide search index."""
     today = c.Optional(c.Type(str))
     """Fixed 'today' (YYYY-MM-DD) for review dates; for reproducible builds and tests."""
 
@@ -74,6 +76,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         at = next((i for i, d in enumerate(dirs) if Path(d).parts[-2:] == ("material", "templates")), len(dirs) - 1)
         if theme_dir not in dirs:
             dirs.insert(at, theme_dir)
+        self._configure_search(config)
         polyfills = config.extra.setdefault("polyfills", [])
         if WORKER_SHIM not in polyfills:
             polyfills.append(WORKER_SHIM)
@@ -81,6 +84,30 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             if name not in config.extra_css:
                 config.extra_css.append(name)
         return config
+
+    @staticmethod
+    def _search_plugin(config: MkDocsConfig):
+        return config.plugins.get("material/search") or config.plugins.get("search")
+
+    def _configure_search(self, config: MkDocsConfig) -> None:
+        """Give material's jieba the Party-affairs dictionary so 三会一课 stays one word."""
+        search = self._search_plugin(config)
+        if search is not None and hasattr(search.config, "jieba_dict_user") and not search.config.jieba_dict_user:
+            search.config.jieba_dict_user = str(resources.files("dangjian_kb").joinpath("data", "userdict.txt"))
+
+    @event_priority(-50)  # after the search plugin wrote its index, before offline inlines it
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if self.kb is None or not self.config.search_selftest or not path.is_file():
+            return
+        words = search_check.known_words(self.kb)
+        absent = search_check.missing(json.loads(path.read_text("utf-8")), words)
+        if absent and not self.serving:
+            raise PluginError(search_check.message(absent, len(words)))
+        if absent:
+            log.error(search_check.message(absent, len(words)))
+        else:
+            log.info(f"站内搜索自检通过：{len(words)} 个词均可检索。")
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.kb = self._load()
@@ -93,7 +120,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.stamp = self._stamp()
         extra = [self.views.about(self.stamp), self.views.print_page(self._markdown_renderer(config))]
         for page in self.views.pages() + extra:
-            self._add(files, config, page.src_uri, page.title, "")
+            # Index, tag and print pages repeat entries' titles and text; kept out of the
+            # site-wide search so that results are the entries themselves.
+            self._add(files, config, page.src_uri, page.title, "", searchable=False)
             self.generated[page.src_uri] = page
         self._add_package_assets(files, config)
         self._add_finder_index(files, config)
@@ -145,11 +174,12 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         return kb
 
     @staticmethod
-    def _add(files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str) -> None:
+    def _add(files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str, searchable: bool = True) -> None:
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             files.remove(existing)
-        front = "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n---\n"
+        front = "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n"
+        front += "---\n" if searchable else "search:\n  exclude: true\n---\n"
         files.append(File.generated(config, src_uri, content=front + body, inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _entry_markdown(self, entry) -> str:

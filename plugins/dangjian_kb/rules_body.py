@@ -4,7 +4,6 @@ unsafe HTML; and extraction of the links a body makes (checked in the second pas
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 
 from .collections import Collection
 from .entry import Heading, Link
@@ -54,7 +53,7 @@ def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Li
         if "](" in text:
             for ml in _MD_LINK.finditer(text):
                 target = ml.group(1)
-                path = unquote(target.split("#", 1)[0])  # editors write 'P-0012-%E5%85%9A.md' for Chinese names
+                path = target.split("#", 1)[0]
                 if path.lower().endswith((".md", ".markdown")) and "://" not in path:
                     file_links.append(Link(path, None, lineno))
         prose.append((lineno, text))
@@ -126,3 +125,35 @@ def _missing_message(lines: list[str], name: str) -> str:
         if name in stripped and len(stripped) <= len(name) + 8:
             return f"缺少二级标题 '## {name}'：找到的是 '{stripped}'。请改为 '## {name}'（两个 # 加空格）。"
     return f"缺少必需的二级标题 '## {name}'。请添加该标题并在其下填写内容。"
+
+
+# Template prompts that `dangjian-kb new` writes: a body line or a front-matter value starting with
+# the marker must be replaced by real text before the entry is published.
+PROMPT_MARK = "待填写："
+_PROMPT = re.compile(r"\s*(?:>\s*|[-*+]\s+|\d{1,9}[.)、．]\s*)*(?:【待填写】|待填写\s*[:：])")
+_SHADOWED = {"KB013", "KB017", "KB018", "KB019", "KB020"}  # a prompt value is reported once, as KB038
+
+
+def is_prompt(text: str) -> bool:
+    return "待填写" in text and _PROMPT.match(text) is not None
+
+
+def check_prompts(data: dict | None, key_lines: dict[str, int], prose: list[tuple[int, str]], out: Collector) -> None:
+    """KB038 for every prompt left in place; run after the field rules, whose findings on a prompt value it replaces."""
+    lines: set[int] = set()
+    for key, value in (data or {}).items():
+        prompt = next((v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and is_prompt(v)), None)
+        if prompt is not None:
+            line = key_lines.get(str(key), 1)
+            out.add("KB038", line, f"未替换的模板提示 '{_short(str(key))}: {_short(prompt)}'。请把提示换成实际内容。")
+            lines.add(line)
+    if lines:
+        out.items[:] = [f for f in out.items if not (f.line in lines and f.code in _SHADOWED)]
+    for lineno, text in prose:
+        if is_prompt(text):
+            out.add("KB038", lineno, f"未替换的模板提示 '{_short(text.strip())}'。请把这一行换成实际内容。")
+
+
+def _short(text: str, limit: int = 24) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"

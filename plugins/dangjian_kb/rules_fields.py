@@ -11,6 +11,7 @@ from .findings import Collector
 from .suggest import closest, did_you_mean
 from .taxonomy import Taxonomy
 
+MAX_REVIEW_MONTHS = 120  # ten years; more is a typo (and would overflow the calendar)
 PRIVACY_FIELD = "public_numbers"  # per-file allow-list of numbers meant to be public
 CHINESE_KEYS = {"编号": "id", "标题": "title", "分类": "category", "主题": "topic", "标签": "tags",
                 "相关": "related", "更新": "updated", "来源": "source", "单位": "unit", "日期": "date",
@@ -231,8 +232,8 @@ def _check_handbook(meta: dict, ok: dict, ln, today: dt.date, out: Collector) ->
     if "owner" in meta:
         _check_text("owner", meta, ln, out, ok)
     months = meta.get("review_months", 12)
-    if not isinstance(months, int) or isinstance(months, bool) or months < 1:
-        out.add("KB013", ln("review_months"), f"'review_months' 应为正整数（月数），现在是 '{months}'。如 'review_months: 12'。")
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_REVIEW_MONTHS:
+        out.add("KB013", ln("review_months"), f"'review_months' 应为 1 到 {MAX_REVIEW_MONTHS} 之间的整数（月数），现在是 '{months}'。如 'review_months: 12'。")
         months = 12
     ok["review_months"] = months
     section = "id" in ok and not is_chapter(ok["id"])

@@ -1,7 +1,8 @@
 """Load a knowledge base and validate it: the one entry point the plugin and the CLI call.
 
-Pass 1 reads every file on its own (front matter, fields, body). Pass 2 looks across
-entries (duplicate ids, links to ids that must exist) and builds the relation graph.
+Pass 1 reads every file on its own (front matter, fields, body, template prompts, personal
+data). Pass 2 looks across entries (duplicate ids, links to ids that must exist, near-duplicate
+problems and cases) and builds the relation graph.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import rules_body, rules_fields, rules_links, sources
+from . import neardup, privacy, rules_body, rules_fields, rules_links, sources
 from . import taxonomy as taxonomy_mod
 from .collections import id_sort_key
 from .entry import Entry
@@ -63,6 +64,7 @@ def load(root: Path, taxonomy_path: Path | None = None, today: dt.date | None = 
             entries.append(entry)
     entries, cross = rules_links.check(entries, root)
     findings.extend(cross)
+    findings.extend(neardup.check(entries))
     kb = KnowledgeBase(root, tax, sorted(entries, key=lambda e: id_sort_key(e.id)), sorted(set(findings)), scan.assets)
     kb.graph = rules_links.build_graph(kb.entries, kb.by_id)
     return kb
@@ -72,10 +74,13 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
     parsed = parse_file(src.text, out)
     headings, wikilinks, file_links, prose = rules_body.scan_body(parsed.body, parsed.body_line)
     rules_body.check_unsafe(prose, out)
+    privacy.check(src.text, parsed.data.get(rules_fields.PRIVACY_FIELD) if parsed.data else None, today, out)
     if parsed.data is None:
+        rules_body.check_prompts(None, {}, prose, out)
         return None
     meta = rules_fields.check_fields(src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out)
     rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
+    rules_body.check_prompts(parsed.data, parsed.key_lines, prose, out)
     if "id" not in meta:
         return None
     return Entry(meta["id"], src.collection, src.rel, meta, parsed.key_lines, parsed.body,

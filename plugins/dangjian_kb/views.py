@@ -149,8 +149,10 @@ class Views:
         return GeneratedPage(url, f"标签：{name}", html)
 
     def _stats(self) -> GeneratedPage:
-        count = Counter((e.category, e.collection.name) for e in self.kb.entries)
-        tcount = Counter((e.topic, e.collection.name) for e in self.kb.entries if e.topic)
+        # Handbook counts are sections, as in the totals: a chapter page is not a section.
+        counted = [e for e in self.kb.entries if not is_chapter(e.id)]
+        count = Counter((e.category, e.collection.name) for e in counted)
+        tcount = Counter((e.topic, e.collection.name) for e in counted if e.topic)
         rows, topics = [], []
         for cat in self.kb.taxonomy.categories:
             row = {c.name: count[(cat.name, c.name)] for c in ALL}

@@ -1,0 +1,367 @@
+"""`dangjian-kb new case|problem|handbook`: start a new entry from the template of its collection.
+
+    dangjian-kb new problem --title "党员老是不按时交党费" --category 制度建设 --topic 党费管理
+    dangjian-kb new case --title "…" --topic 党费管理          # the category follows from the topic
+    dangjian-kb new handbook --title "…"                      # next section of the last chapter
+    dangjian-kb new handbook --title "…" --id HB-6            # a new chapter, or any free HB-x.y
+
+Ids: problems and cases get the next free number, one above the highest found anywhere in
+the three collection folders: in file names (even of files whose front matter is broken or
+that sit in the wrong folder) and in `id:` lines, so an id used in the tree is never reused.
+Handbook ids follow the chapters: without --id the entry becomes the next section of the last
+chapter (HB-5.3 exists, so HB-5.4); a new chapter, or a section elsewhere, needs --id.
+
+Every required field is filled (id, title, dates: today) or marked with a prompt
+('unit: 待填写：…'), and every required heading carries a one-line prompt. `check` reports
+each prompt left in place as KB038, so the entry cannot be published half-written.
+
+Exit status: 0 written (the path is printed), 1 the file or id already exists (nothing is
+overwritten), 2 a wrong argument (unknown category or topic, malformed id or title).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_OK, EXIT_EXISTS, EXIT_USAGE = 0, 1, 2
+KINDS = {"problem": "problems", "case": "cases", "handbook": "handbook"}
+FOLDERS = ("handbook", "problems", "cases")
+MARK = "待填写："  # rules_body.PROMPT_MARK; not imported, so that `check` stays free of this module
+
+_NAME_ID = re.compile(r"(HB|P|C)[-－_–—]?(\d+(?:\.\d+)*)", re.IGNORECASE)
+_META_ID = re.compile(r"^\s*id\s*[:：]\s*[\"']?\s*(HB|P|C)\s*[-－_–—]?\s*(\d+(?:\.\d+)*)", re.IGNORECASE | re.MULTILINE)
+_UNSAFE_NAME = re.compile(r"[\\/:*?\"<>|#%\[\]{}^`~\x00-\x1f\x7f]+")
+_SPACES = re.compile(r"\s+")
+MAX_NAME_CHARS = 40  # of the title part of the file name
+HEAD_BYTES = 4096  # where an `id:` line is looked for
+
+
+class ScaffoldError(Exception):
+    """A Chinese message for the writer, and the exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# -- command line --------------------------------------------------------------------------------
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("new", help="按模板新建条目（问题、案例或手册小节）",
+                       description="按模板新建条目：自动分配下一个未用编号，写好必填字段和必需的小标题，"
+                                   "把以“待填写：”开头的提示换成实际内容后即可通过检查。")
+    p.add_argument("kind", choices=tuple(KINDS), help="条目类型：problem 问题、case 案例、handbook 手册")
+    p.add_argument("--title", required=True, help="标题，一行文字")
+    p.add_argument("--category", help="分类（问题和案例必填，可由 --topic 推出），须在分类文件中")
+    p.add_argument("--topic", help="主题，须属于该分类")
+    p.add_argument("--root", type=Path, default=Path("."), help="知识库根目录（含 handbook/ problems/ cases/），默认当前目录")
+    p.add_argument("--id", dest="entry_id",
+                   help="仅用于手册：编号，如 HB-6（新的一章）或 HB-2.6；不写时为最后一章的下一节")
+    p.add_argument("--taxonomy", type=Path, help="分类文件，默认为 <root>/taxonomy.yml，不存在时用内置的五个聚焦")
+    p.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        path, entry_id, notes = create(args.kind, args.title, root=args.root, category=args.category,
+                                       topic=args.topic, entry_id=args.entry_id,
+                                       taxonomy_path=args.taxonomy, today=args.today)
+    except ScaffoldError as exc:
+        print(f"dangjian-kb new: {exc}", file=sys.stderr)
+        return exc.status
+    print(path)
+    for note in notes:
+        print(f"提示：{note}", file=sys.stderr)
+    print(f"已新建 {entry_id}。请把以“{MARK}”开头的提示换成实际内容，然后运行 dangjian-kb check 检查。", file=sys.stderr)
+    return EXIT_OK
+
+
+# -- the work ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Plan:
+    collection: str
+    entry_id: str
+    rel: str  # POSIX path relative to the root
+    text: str
+
+
+def create(kind: str, title: str, *, root: Path = Path("."), category: str | None = None,
+           topic: str | None = None, entry_id: str | None = None, taxonomy_path: Path | None = None,
+           today: dt.date | None = None) -> tuple[Path, str, list[str]]:
+    """Write the new entry; return its path (root joined with the relative path), id and notes for the writer."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ScaffoldError(f"{root}: 目录不存在。请用 --root 指定知识库根目录（含 handbook/、problems/、cases/）。")
+    if not any((root / name).is_dir() for name in FOLDERS):
+        raise ScaffoldError(f"{root}: 不是知识库目录：其中没有 handbook/、problems/ 或 cases/ 文件夹。请用 --root 指定。")
+    collection = KINDS[kind]
+    if entry_id and collection != "handbook":
+        raise ScaffoldError("--id 只用于手册（handbook）。问题和案例的编号由工具自动分配为下一个未用编号，不必指定。")
+    title = clean_title(title)
+    category, topic = resolve_taxonomy(collection, category, topic, root, taxonomy_path)
+    used = ids_in_tree(root)
+    entry_id, notes = choose_id(collection, entry_id, used)
+    plan = Plan(collection, entry_id, f"{collection}/{file_name(entry_id, title)}",
+                render(collection, entry_id, title, category, topic, today or dt.date.today()))
+    path = root / plan.rel
+    write_new(path, plan.text)
+    return path, entry_id, notes
+
+
+def clean_title(title: str) -> str:
+    text = unicodedata.normalize("NFC", title or "").strip()
+    if not text:
+        raise ScaffoldError("标题不能为空。请用 --title 写一行标题，如 --title \"党员老是不按时交党费\"。")
+    if "\n" in text or "\r" in text:
+        raise ScaffoldError("标题只能写一行。请把说明写到正文里。")
+    return text
+
+
+def resolve_taxonomy(collection: str, category: str | None, topic: str | None, root: Path,
+                     taxonomy_path: Path | None) -> tuple[str | None, str | None]:
+    """Check --category/--topic against the taxonomy; the category may follow from the topic."""
+    from . import taxonomy as taxonomy_mod  # noqa: PLC0415 - YAML only when a command needs it
+    from .suggest import did_you_mean  # noqa: PLC0415
+
+    try:
+        tax = taxonomy_mod.load(taxonomy_path if taxonomy_path is not None else root / taxonomy_mod.DEFAULT_FILE)
+    except taxonomy_mod.TaxonomyError as exc:
+        raise ScaffoldError(str(exc)) from None
+    category = (category or "").strip() or None
+    topic = (topic or "").strip() or None
+    if category is not None and tax.get(category) is None:
+        owner = tax.category_of_topic(category)
+        if owner:
+            raise ScaffoldError(f"'{category}' 是分类 '{owner}' 下的主题，不是分类。请写 --category {owner} --topic {category}。")
+        raise ScaffoldError(f"未知分类 '{category}'。{did_you_mean(category, tax.names())}")
+    if topic is not None:
+        owner = tax.category_of_topic(topic)
+        if category is None and owner is None:
+            raise ScaffoldError(f"未知主题 '{topic}'。{did_you_mean(topic, tax.all_topics())}")
+        if category is None:
+            category = owner
+        elif topic not in tax.get(category).topics:
+            fix = (f"'{topic}' 属于分类 '{owner}'：请改为 --category {owner}。" if owner
+                   else did_you_mean(topic, tax.get(category).topics))
+            raise ScaffoldError(f"主题 '{topic}' 不属于分类 '{category}'。{fix}")
+    if category is None and collection != "handbook":
+        raise ScaffoldError(f"{'问题' if collection == 'problems' else '案例'}必须有分类。请加 --category，"
+                            f"可选：{'、'.join(tax.names())}（或只写 --topic，分类随主题确定）。")
+    return category, topic
+
+
+def ids_in_tree(root: Path) -> dict[str, str]:
+    """Every id found under the collection folders -> the first file that has it (file names and `id:` lines)."""
+    found: dict[str, str] = {}
+    for folder in FOLDERS:
+        base = root / folder
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = Path(dirpath) / name
+                rel = path.relative_to(root).as_posix()
+                for entry_id in _ids_of_file(path, name):
+                    found.setdefault(entry_id, rel)
+    return found
+
+
+def _ids_of_file(path: Path, name: str) -> list[str]:
+    ids = []
+    m = _NAME_ID.match(name)
+    if m:
+        ids.append(_canonical(m[1], m[2]))
+    if name.lower().endswith((".md", ".markdown")):
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(HEAD_BYTES).decode("utf-8", errors="replace")
+        except OSError:
+            return ids
+        m = _META_ID.search(head)
+        if m:
+            ids.append(_canonical(m[1], m[2]))
+    return ids
+
+
+def _canonical(prefix: str, number: str) -> str:
+    prefix = prefix.upper()
+    if prefix == "HB":
+        return "HB-" + ".".join(str(int(n)) for n in number.split(".") if n)
+    return f"{prefix}-{int(number.split('.')[0]):04d}"
+
+
+def choose_id(collection: str, requested: str | None, used: dict[str, str]) -> tuple[str, list[str]]:
+    if collection != "handbook":
+        prefix = "P" if collection == "problems" else "C"
+        numbers = [int(i.split("-", 1)[1]) for i in used if i.startswith(prefix + "-")]
+        return f"{prefix}-{max(numbers, default=0) + 1:04d}", []
+    return _handbook_id(requested, used)
+
+
+def _handbook_id(requested: str | None, used: dict[str, str]) -> tuple[str, list[str]]:
+    from .collections import HANDBOOK  # noqa: PLC0415 - tiny, but keep the module's imports at the standard library
+
+    numbers = [tuple(int(n) for n in i[3:].split(".")) for i in used if i.startswith("HB-")]
+    if requested is None:
+        if not numbers:
+            raise ScaffoldError("手册中还没有任何章节，无法推断编号。请用 --id 指定，如 --id HB-1（第一章）。")
+        chapter = max(n[0] for n in numbers)
+        section = max((n[1] for n in numbers if n[0] == chapter and len(n) > 1), default=0) + 1
+        return f"HB-{chapter}.{section}", []
+    value = requested.strip()
+    if not HANDBOOK.id_pattern.fullmatch(value):
+        m = re.fullmatch(r"\s*(?:hb|HB|Hb|hB)\s*[-－_–—]?\s*([1-9]\d*(?:[.．][1-9]\d*){0,2})\s*", value)
+        fix = f"是否想写 'HB-{m[1].replace('．', '.')}'？" if m else "格式为 HB-2（章）或 HB-2.3、HB-2.3.1（节）。"
+        raise ScaffoldError(f"手册编号 '{value}' 格式不对。{fix}")
+    if value in used:
+        raise ScaffoldError(f"编号 '{value}' 已被 {used[value]} 使用，编号不可重复。请换一个编号，或直接编辑该文件。", EXIT_EXISTS)
+    notes = []
+    chapter = value.split(".")[0]
+    if "." in value and chapter not in used:
+        notes.append(f"章 {chapter} 还不存在，check 会给出警告 KB035。请同时新建章首页：dangjian-kb new handbook --id {chapter} --title \"第…章 …\"。")
+    return value, notes
+
+
+def file_name(entry_id: str, title: str) -> str:
+    """`<id>-<title made safe for file names>.md`; handbook entries are just `<id>.md`."""
+    if entry_id.startswith("HB-"):
+        return f"{entry_id}.md"
+    stem = _SPACES.sub("-", _UNSAFE_NAME.sub("-", title))
+    stem = re.sub(r"-{2,}", "-", stem).strip("-. ")[:MAX_NAME_CHARS].rstrip("-. ")
+    return f"{entry_id}-{stem}.md" if stem else f"{entry_id}.md"
+
+
+def write_new(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{path} 已存在，不会覆盖。请换一个编号或标题，或直接编辑该文件。", EXIT_EXISTS) from None
+    except OSError as exc:
+        raise ScaffoldError(f"{path}: 无法写入（{exc.strerror}）。请检查文件夹权限。", EXIT_EXISTS) from None
+
+
+# -- the templates -------------------------------------------------------------------------------
+
+PROBLEM_BODY = """
+## 问题描述
+
+待填写：这个问题是什么、在哪些支部或什么情况下出现、造成了什么影响。
+
+## 解决建议
+
+待填写：应当怎样解决、依据哪些规定；可用 `[[编号]]` 链接手册章节、其他问题或案例。
+
+## 实施步骤
+
+1. 待填写：第一步做什么、由谁负责、什么时间完成。
+2. 待填写：第二步（每步一行，按 1. 2. 3. 编号，不够可继续添加）。
+"""
+
+CASE_BODY = """
+## 背景
+
+待填写：案例发生前的情况：单位和支部的基本情况，遇到了什么问题或任务。
+
+## 实施过程
+
+待填写：按时间顺序写做了哪些事、怎么做的，可写成 1. 2. 3. 的步骤。
+
+## 取得成效
+
+待填写：取得了哪些成效，尽量用数字和事实说明。
+
+## 关键因素
+
+待填写：做成这件事（或出现问题）的关键原因，每条一行。
+
+## 借鉴要点
+
+待填写：其他支部借鉴时要注意什么（可选：不需要时连同本小标题一起删除）。
+"""
+
+SECTION_BODY = """
+## 职责
+
+待填写：哪些部门和人员负责什么。
+
+## 工作流程
+
+待填写：按顺序写办理步骤，每步一行，按 1. 2. 3. 编号。
+
+## 管理要求
+
+待填写：必须做到的要求、时限和标准。
+
+## 注意事项
+
+待填写：容易出错的地方（以下各小节可选：不需要时连同小标题一起删除）。
+
+## 常见问题
+
+待填写：支部常问的问题和答复。
+"""
+
+CHAPTER_BODY = """
+# {title}
+
+待填写：本章概述：本章讲什么，各节之间是什么关系。
+
+## 本章各节
+
+待填写：列出本章各节及简介，每节一行，如 - `[[HB-x.1]]`：小节内容简介。
+"""
+
+
+def render(collection: str, entry_id: str, title: str, category: str | None, topic: str | None,
+           today: dt.date) -> str:
+    day = today.isoformat()
+    fields: list[tuple[str, str]] = [("id", entry_id), ("title", _scalar(title))]
+    if category:
+        fields.append(("category", _scalar(category)))
+    if topic:
+        fields.append(("topic", _scalar(topic)))
+    if collection == "problems":
+        fields.append(("source", f"{MARK}问题从哪里发现，三选一：反馈、巡视检查、日常运行"))
+        body = PROBLEM_BODY
+    elif collection == "cases":
+        fields += [("kind", f"{MARK}案例类型，三选一：成功经验、创新做法、经验教训"),
+                   ("unit", f"{MARK}案例发生的单位或支部"),
+                   ("date", f"{day}  # 案例发生的时间，请按实际修改；可只写年月，如 2024-05"),
+                   ("# contributor", "供稿人或部门（可选：需要时删去行首的 # 和空格）")]
+        body = CASE_BODY
+    elif "." in entry_id:
+        fields += [("# owner", "负责维护本节的部门，如 党群工作部（可选：需要时删去行首的 # 和空格）"),
+                   ("# basis", "[《中国共产党支部工作条例（试行）》]  # 政策依据（可选）"),
+                   ("reviewed", f"{day}  # 最近复核日期")]
+        body = SECTION_BODY
+    else:
+        fields.append(("reviewed", day))
+        body = CHAPTER_BODY.format(title=title)
+    fields += [("tags", "[]  # 可选：关键词，如 [党费, 催缴]"),
+               ("related", "[]  # 可选：相关条目的编号，如 [HB-2.2, P-0012]"),
+               ("updated", day)]
+    return "---\n" + "".join(f"{key}: {value}\n" for key, value in fields) + "---\n" + body
+
+
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#\[\]{},\"']*")
+_YAML_SPECIAL = re.compile(r"[-+]?[\d._]+|true|false|null|yes|no|on|off|y|n|~", re.IGNORECASE)
+
+
+def _scalar(value: str) -> str:
+    """As a person would type it where that is safe YAML; double-quoted otherwise."""
+    if _PLAIN.fullmatch(value) and not _YAML_SPECIAL.fullmatch(value) and value == value.strip():
+        return value
+    return json.dumps(value, ensure_ascii=False)
