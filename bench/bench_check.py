@@ -238,6 +238,16 @@ def _phases_child(kb: Path) -> None:
     print(json.dumps(out, ensure_ascii=False))
 
 
+def startup_times(runs: int) -> dict[str, float]:
+    py = sys.executable
+    out = {}
+    for label, code in [("python -c pass", "pass"),
+                        ("python -c 'import dangjian_kb.cli, .validate, .report'",
+                         "import dangjian_kb.cli, dangjian_kb.validate, dangjian_kb.report")]:
+        out[label] = statistics.median(run_child([py, "-c", code], BENCH)["wall"] for _ in range(runs))
+    return out
+
+
 # --------------------------------------------------------------------------- profile
 
 def profile(kb: Path, top: int) -> None:

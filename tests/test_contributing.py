@@ -199,9 +199,9 @@ def test_malformed_handbook_id_exits_2(shipped, capsys, value, message):
     assert code == 2 and message in err
 
 
-def test_blank_title_and_missing_root_exit_2(tmp_path, capsys):
-    code, _, err = new(capsys, tmp_path, "problem", "  ", "--category", "组织建设")
-    assert code == 2 and "目录" in err or "标题" in err
+def test_blank_title_and_wrong_root_exit_2(tmp_path, capsys):
+    code, _, err = new(capsys, tmp_path, "problem", "题目", "--category", "组织建设")
+    assert code == 2 and "不是知识库目录" in err
     (tmp_path / "problems").mkdir()
     code, _, err = new(capsys, tmp_path, "problem", " ", "--category", "组织建设")
     assert code == 2 and "标题不能为空" in err
@@ -466,5 +466,5 @@ def test_synthetic_corpus_scores_few_candidates_and_warns_none(tmp_path):
     kb = validate.load(tmp_path / "synth", today=synth.REF_DATE)
     assert kb.errors == [] and "KB034" not in {f.code for f in kb.findings}
     problems = kb.of("problems")
-    heads = [neardup._keys(neardup._normalize(e.title), neardup._head(e.body)) for e in problems]
+    heads = [neardup._keys(e.title, neardup._head(e.body)) for e in problems]
     assert len(neardup.candidates(heads)) < len(problems)  # not all pairs: fewer candidates than entries

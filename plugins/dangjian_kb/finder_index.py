@@ -43,14 +43,20 @@ def snippet(e: Entry) -> str:
     return text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
 
 
-def _b36(n: int) -> str:
-    if n == 0:
-        return "0"
+def _b36_slow(n: int) -> str:
     out = ""
-    while n:
+    while True:
         n, r = divmod(n, 36)
         out = _B36[r] + out
-    return out
+        if not n:
+            return out
+
+
+_B36_TABLE = [_b36_slow(n) for n in range(36 ** 3)]  # gaps and weights are almost always below 46,656
+
+
+def _b36(n: int) -> str:
+    return _B36_TABLE[n] if n < len(_B36_TABLE) else _b36_slow(n)
 
 
 def build(kb: KnowledgeBase, synonyms: list[list[str]]) -> dict:
@@ -70,16 +76,17 @@ def build(kb: KnowledgeBase, synonyms: list[list[str]]) -> dict:
     for per_field in counts:
         df.update(set().union(*(c.keys() for c in per_field.values())))
     n = len(entries)
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) * 10 for t, d in df.items()}
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for doc, per_field in enumerate(counts):
         weights: dict[str, float] = defaultdict(float)
         for name, counter in per_field.items():
-            norm = 1 - B + B * (lengths[name][doc] / avg[name] if avg[name] else 1)
+            boost = BOOSTS[name] * (K1 + 1)
+            k = K1 * (1 - B + B * (lengths[name][doc] / avg[name] if avg[name] else 1))
             for term, tf in counter.items():
-                weights[term] += BOOSTS[name] * tf * (K1 + 1) / (tf + K1 * norm)
+                weights[term] += boost * tf / (tf + k)
         for term, w in weights.items():
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            postings[term].append((doc, max(1, round(w * idf * 10))))
+            postings[term].append((doc, int(w * idf[term] + 0.5) or 1))
     return {
         "version": 1,
         "fields": ["id", "title", "url", "collection", "category", "topic", "source", "kind", "tags", "unit", "snippet"],
@@ -99,9 +106,9 @@ def _doc(e: Entry) -> list:
 
 def _encode(plist: list[tuple[int, int]]) -> str:
     """'gap.weight' pairs in base 36; doc numbers as gaps keep the strings short."""
-    out, last = [], 0
+    b36, out, last = _b36, [], 0
     for doc, weight in plist:
-        out.append(f"{_b36(doc - last)}.{_b36(weight)}")
+        out.append(b36(doc - last) + "." + b36(weight))
         last = doc
     return ",".join(out)
 

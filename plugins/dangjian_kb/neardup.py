@@ -10,7 +10,7 @@ is a twentieth of the text compared: a paraphrased title over a near-same body s
 0.7, while no two entries of the shipped knowledge base score above 0.15 and no two of a
 10,000-entry synthetic one (titles from a small vocabulary, so many identical) above 0.5.
 
-Not all pairs: each entry is keyed by its normalized title and by the clauses (runs of at
+Not all pairs: each entry is keyed by its title and by the clauses (runs of at
 least ``MIN_RUN`` letters between punctuation) at the start of its body. Only pairs sharing
 ``MIN_SHARED`` keys are scored, and a key shared by more than ``MAX_POSTING`` entries is
 boilerplate, not evidence. A pair above the threshold shares most of its opening text, so
@@ -60,13 +60,13 @@ def check(entries: Iterable[Entry]) -> list[Finding]:
 
 def _check_group(group: Sequence[Entry], noun: str) -> list[Finding]:
     heads = [_head(e.body) for e in group]
-    titles = [_normalize(e.title) for e in group]
-    pairs = candidates([_keys(t, h) for t, h in zip(titles, heads)])
+    pairs = candidates([_keys(e.title, h) for e, h in zip(group, heads)])
     features: dict[int, tuple[set[str], set[str]]] = {}
 
     def feature(n: int) -> tuple[set[str], set[str]]:
         if n not in features:
-            features[n] = (_grams(titles[n], 2), _grams(_normalize(_MARKUP.sub("", heads[n]))[:TEXT_CHARS], 3))
+            features[n] = (_grams(_normalize(group[n].title), 2),
+                           _grams(_normalize(_MARKUP.sub("", heads[n]))[:TEXT_CHARS], 3))
         return features[n]
 
     best: dict[int, tuple[float, int]] = {}
@@ -104,7 +104,7 @@ def features(title: str, body: str) -> tuple[set[str], set[str]]:
     return _grams(_normalize(title), 2), _grams(_normalize(_MARKUP.sub("", _head(body)))[:TEXT_CHARS], 3)
 
 
-def candidates(keys_of: Sequence[set[str]]) -> list[tuple[int, int]]:
+def candidates(keys_of: Sequence[list[str]]) -> list[tuple[int, int]]:
     """Index pairs (a < b) that share at least MIN_SHARED keys, each key held by at most MAX_POSTING entries."""
     first: dict[str, int] = {}
     shared: dict[str, list[int]] = {}  # only keys seen twice get a list: most clauses are unique
@@ -115,7 +115,7 @@ def candidates(keys_of: Sequence[set[str]]) -> list[tuple[int, int]]:
                 holders = shared.get(key)
                 if holders is None:
                     shared[key] = [m, n]
-                else:
+                elif holders[-1] != n:  # a clause twice in one entry counts once
                     holders.append(n)
     size = len(keys_of)
     codes = Counter(a * size + b  # a pair as one int: no tuple per pair
@@ -131,10 +131,9 @@ def _head(body: str) -> str:
     return head
 
 
-def _keys(title: str, head: str) -> set[str]:
-    keys = set(_RUN.findall(head[:KEY_CHARS].replace(" ", "")))
-    if title:
-        keys.add("\x00" + title)
+def _keys(title: str, head: str) -> list[str]:
+    keys = _RUN.findall(head[:KEY_CHARS].replace(" ", ""))
+    keys.append("\x00" + title)  # the title as written: identical titles (clauses show the rest)
     return keys
 
 

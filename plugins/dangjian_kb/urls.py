@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from .taxonomy import slug_for
 
@@ -33,7 +34,17 @@ def src_of(url: str) -> str:
 
 def relative(from_url: str, to_url: str) -> str:
     """Link from one page to another that works from file:// as well as over http."""
-    base = posixpath.dirname(from_url) or "."
     target, _, anchor = to_url.partition("#")
-    rel = posixpath.relpath(target, base)
+    rel = _relative(posixpath.dirname(from_url), target)
     return rel + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=65536)
+def _relative(base: str, target: str) -> str:
+    # Called for every link of every generated page: cached, and without relpath's os calls.
+    base_parts = base.split("/") if base else []
+    target_parts = target.split("/")
+    common = 0
+    while common < min(len(base_parts), len(target_parts) - 1) and base_parts[common] == target_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base_parts) - common) + target_parts[common:])

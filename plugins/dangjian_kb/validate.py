@@ -76,11 +76,13 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
     rules_body.check_unsafe(prose, out)
     privacy.check(src.text, parsed.data.get(rules_fields.PRIVACY_FIELD) if parsed.data else None, today, out)
     if parsed.data is None:
-        rules_body.check_prompts(None, {}, prose, out)
+        if rules_body.PROMPT_WORD in src.text:
+            rules_body.check_prompts(None, {}, prose, out)
         return None
     meta = rules_fields.check_fields(src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out)
     rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
-    rules_body.check_prompts(parsed.data, parsed.key_lines, prose, out)
+    if rules_body.PROMPT_WORD in src.text:
+        rules_body.check_prompts(parsed.data, parsed.key_lines, prose, out)
     if "id" not in meta:
         return None
     return Entry(meta["id"], src.collection, src.rel, meta, parsed.key_lines, parsed.body,

@@ -1,0 +1,95 @@
+"""Build benchmark (issue: the site scales linearly).
+
+Side by side in one run, on the same synthetic Markdown:
+  * plain  — mkdocs-material + search + navigation.prune, every entry a page in the sidebar
+             (what MkDocs does without our plugin);
+  * kb     — the dangjian-kb plugin (entries out of the sidebar, index pages) + search + offline.
+Reports build wall time and peak memory (median of --runs), median entry-page size and the
+share of the build spent in the plugin's own event handlers.
+
+    .venv/bin/python bench/bench_build.py [--sizes 1000 5000] [--runs 3] [--plain-sizes 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+import sites  # noqa: E402
+
+PLAIN_PLUGINS = "  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-]+'\n"
+
+
+def plain_config(kb: Path) -> Path:
+    """The same entries as ordinary MkDocs pages (docs_dir holds copies of the three folders)."""
+    docs = kb / "docs-plain"
+    if not docs.is_dir():
+        for folder in ("handbook", "problems", "cases"):
+            shutil.copytree(kb / folder, docs / folder)
+        (docs / "index.md").write_text("# 首页\n", "utf-8")
+    cfg = sites.write_config(kb, "plain", PLAIN_PLUGINS)
+    cfg.write_text(cfg.read_text("utf-8").replace("docs_dir: docs\n", "docs_dir: docs-plain\n"), "utf-8")
+    return cfg
+
+
+def measure(cfg: Path, runs: int) -> dict:
+    walls, rss, plugin = [], [], []
+    for _ in range(runs):
+        with tempfile.NamedTemporaryFile(suffix=".json") as timings:
+            wall, peak = sites.build(cfg, {"DANGJIAN_KB_TIMINGS": timings.name})
+            data = Path(timings.name).read_text() or "{}"
+        walls.append(wall)
+        rss.append(peak)
+        plugin.append(json.loads(data).get("plugin_seconds", 0.0))
+    site = sites.site_dir(cfg)
+    pages = sorted(p.stat().st_size for folder in ("problems", "cases") for p in (site / folder).glob("*.html")
+                   if p.name != "index.html")
+    wall = statistics.median(walls)
+    return {"wall": wall, "rss": statistics.median(rss), "page_kb": statistics.median(pages) / 1024,
+            "share": statistics.median(plugin) / wall if wall else 0.0,
+            "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="Build time, memory and page size at 1,000 and 5,000 entries.")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000])
+    ap.add_argument("--plain-sizes", type=int, nargs="*", default=[1000])
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    rows = []
+    for n in args.sizes:
+        kb = sites.corpus(n)
+        if n in args.plain_sizes:
+            rows.append((n, "plain material + prune", measure(plain_config(kb), args.runs)))
+        rows.append((n, "dangjian-kb", measure(sites.write_config(kb, "kb", sites.KB_PLUGINS), args.runs)))
+    print("\n| entries | configuration | build s (median) | peak RSS MB | median entry page KB | site MB | plugin share |")
+    print("|---|---|---|---|---|---|---|")
+    for n, name, r in rows:
+        share = f"{r['share']:.1%}" if name == "dangjian-kb" else "–"
+        print(f"| {n} | {name} | {r['wall']:.1f} | {r['rss']:.0f} | {r['page_kb']:.1f} | {r['site_mb']:.0f} | {share} |")
+    ours = {n: r for n, name, r in rows if name == "dangjian-kb"}
+    plain = {n: r for n, name, r in rows if name != "dangjian-kb"}
+    print()
+    if 1000 in ours and 1000 in plain:
+        ok = ours[1000]["wall"] <= plain[1000]["wall"]
+        print(f"1,000 entries: {ours[1000]['wall']:.1f} s vs plain {plain[1000]['wall']:.1f} s "
+              f"(ratio {ours[1000]['wall'] / plain[1000]['wall']:.2f}, target ≤ 1): {'PASS' if ok else 'FAIL'}")
+    if 1000 in ours and 5000 in ours:
+        ratio = ours[5000]["wall"] / ours[1000]["wall"]
+        print(f"5,000 / 1,000 build time: {ratio:.2f} (target ≤ 5.5): {'PASS' if ratio <= 5.5 else 'FAIL'}")
+    worst = max(r["page_kb"] for r in ours.values())
+    print(f"largest median entry page: {worst:.1f} KB (target < 60): {'PASS' if worst < 60 else 'FAIL'}")
+    share = max(r["share"] for r in ours.values())
+    print(f"plugin's own work: at most {share:.1%} of the build (target < 10%): {'PASS' if share < 0.10 else 'FAIL'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
