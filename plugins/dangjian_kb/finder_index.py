@@ -34,11 +34,11 @@ def _fields(e: Entry, kb: KnowledgeBase) -> dict[str, str]:
     return {"title": e.title, "tags": " ".join(e.tags), "facet": facet, "answer": plain(answer), "body": plain(body)}
 
 
-def snippet(e: Entry) -> str:
+def snippet(e: Entry, kb: KnowledgeBase) -> str:
     heading = ANSWER_HEADINGS[e.collection.name]
     text = e.section(heading) if heading else e.body
     text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
-    text = _WIKI.sub(lambda m: m[2] or m[1], text)
+    text = _WIKI.sub(lambda m: m[2] or (kb.by_id[m[1]].title if m[1] in kb.by_id else m[1]), text)
     text = re.sub(r"\s+", " ", plain(text)).strip()
     return text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
 
@@ -90,7 +90,7 @@ def build(kb: KnowledgeBase, synonyms: list[list[str]]) -> dict:
     return {
         "version": 1,
         "fields": ["id", "title", "url", "collection", "category", "topic", "source", "kind", "tags", "unit", "snippet"],
-        "docs": [_doc(e) for e in entries],
+        "docs": [_doc(e, kb) for e in entries],
         "terms": list(terms),
         "stop": list(QUESTION_WORDS),
         "synonyms": synonyms,
@@ -98,10 +98,10 @@ def build(kb: KnowledgeBase, synonyms: list[list[str]]) -> dict:
     }
 
 
-def _doc(e: Entry) -> list:
+def _doc(e: Entry, kb: KnowledgeBase) -> list:
     m = e.meta
     return [e.id, e.title, e.url, e.collection.name, e.category or "", e.topic or "", m.get("source", ""),
-            m.get("kind", ""), e.tags, m.get("unit", ""), snippet(e)]
+            m.get("kind", ""), e.tags, m.get("unit", ""), snippet(e, kb)]
 
 
 def _encode(plist: list[tuple[int, int]]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from . import fastyaml
 from .findings import Collector
 
 try:  # C-accelerated where the wheel has libyaml
@@ -34,6 +35,10 @@ _KEY_LINE = re.compile(r"^(\w[\w-]*)\s*:(?=\s|$)")  # \w: Chinese keys ('标题:
 _FULLWIDTH_KEY = re.compile(r"^(\s*-?\s*[A-Za-z_][\w-]*)\s*[：﹕︰]\s*")
 _NO_SPACE_KEY = re.compile(r"^(\s*[A-Za-z_][\w-]*):(?=[^\s/])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")  # YAML refuses these
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_ODD_FENCE = re.compile(r"^[—－‐-]{2,}\s*$", re.M)  # lines the slow path would take for a fence
+# Anything _repair_line would report: when none is present the lines need no repair pass.
+_NEEDS_REPAIR = re.compile(r"[\t\u3000：﹕︰\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|^\s*[A-Za-z_][\w-]*:[^\s/]", re.M)
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]")
 
 
@@ -47,6 +52,17 @@ class Parsed:
 
 def parse_file(text: str, out: Collector) -> Parsed:
     """Return the front matter mapping (or None when unusable) and the body, adding findings to ``out``."""
+    if text.startswith("---\n"):
+        close = _CLOSE.search(text, 4)
+        if close is not None and not _ODD_FENCE.search(text, 4, close.start()):
+            fm = text[4 : close.start()]
+            n = fm.count("\n")
+            data, key_lines = parse_yaml(fm.split("\n")[:n], 2, out)
+            return Parsed(data, key_lines, text[close.end() + 1 :], n + 3)
+    return _parse_file_slow(text, out)
+
+
+def _parse_file_slow(text: str, out: Collector) -> Parsed:
     lines = text.split("\n")
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None:
@@ -70,6 +86,11 @@ def parse_file(text: str, out: Collector) -> Parsed:
 
 
 def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | None, dict[str, int]]:
+    text = "\n".join(fm_lines)
+    if not _NEEDS_REPAIR.search(text):
+        data = fastyaml.parse(text)
+        if data is not None:
+            return data, _key_lines(fm_lines, line0)
     repaired = [_repair_line(ln, line0 + i, out) for i, ln in enumerate(fm_lines)]
     text = "\n".join(repaired)
     if _ANCHOR_OR_ALIAS.search(text) and _has_alias(text):
@@ -92,12 +113,16 @@ def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | 
     if not isinstance(data, dict):
         out.add("KB007", line0, "头部信息不是 '字段: 值' 的形式。每行写一个字段，如 'title: 党费逾期未缴'。")
         return None, {}
-    keys = {}
-    for i, ln in enumerate(repaired):
+    return data, _key_lines(repaired, line0)
+
+
+def _key_lines(lines: list[str], line0: int) -> dict[str, int]:
+    keys: dict[str, int] = {}
+    for i, ln in enumerate(lines):
         m = _KEY_LINE.match(ln)
         if m and m.group(1) not in keys:
             keys[m.group(1)] = line0 + i
-    return data, keys
+    return keys
 
 
 MAX_DEPTH = 10  # a front matter needs 2 (a list of words); rules quote values, which recurses

@@ -23,12 +23,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 EXIT_OK, EXIT_EXISTS, EXIT_USAGE = 0, 1, 2
@@ -87,14 +85,6 @@ def run(args: argparse.Namespace) -> int:
 
 # -- the work ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Plan:
-    collection: str
-    entry_id: str
-    rel: str  # POSIX path relative to the root
-    text: str
-
-
 def create(kind: str, title: str, *, root: Path = Path("."), category: str | None = None,
            topic: str | None = None, entry_id: str | None = None, taxonomy_path: Path | None = None,
            today: dt.date | None = None) -> tuple[Path, str, list[str]]:
@@ -111,10 +101,8 @@ def create(kind: str, title: str, *, root: Path = Path("."), category: str | Non
     category, topic = resolve_taxonomy(collection, category, topic, root, taxonomy_path)
     used = ids_in_tree(root)
     entry_id, notes = choose_id(collection, entry_id, used)
-    plan = Plan(collection, entry_id, f"{collection}/{file_name(entry_id, title)}",
-                render(collection, entry_id, title, category, topic, today or dt.date.today()))
-    path = root / plan.rel
-    write_new(path, plan.text)
+    path = root / collection / file_name(entry_id, title)
+    write_new(path, render(collection, entry_id, title, category, topic, today or dt.date.today()))
     return path, entry_id, notes
 
 
@@ -362,6 +350,8 @@ _YAML_SPECIAL = re.compile(r"[-+]?[\d._]+|true|false|null|yes|no|on|off|y|n|~", 
 
 def _scalar(value: str) -> str:
     """As a person would type it where that is safe YAML; double-quoted otherwise."""
+    import json  # noqa: PLC0415 - only `new` needs it
+
     if _PLAIN.fullmatch(value) and not _YAML_SPECIAL.fullmatch(value) and value == value.strip():
         return value
     return json.dumps(value, ensure_ascii=False)
