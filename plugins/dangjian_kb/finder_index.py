@@ -15,7 +15,8 @@ from .validate import KnowledgeBase
 
 K1, B = 1.2, 0.75
 # Field boosts: a title or tag match says more about an entry than a word deep in its body.
-BOOSTS = {"title": 4.0, "tags": 2.5, "facet": 1.5, "answer": 1.4, "body": 1.0}
+BOOSTS = {"title": 4.0, "tags": 2.5, "facet": 1.5, "body": 1.0}
+# The section a result card quotes: what a member looking for an answer wants to read first.
 ANSWER_HEADINGS = {"problems": "解决建议", "cases": "关键因素", "handbook": None}
 SNIPPET_CHARS = 90
 _WIKI = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
@@ -28,10 +29,8 @@ def _fields(e: Entry, kb: KnowledgeBase) -> dict[str, str]:
         return (m[2] or "") + " " + (target.title if target else m[1])
 
     body = _WIKI.sub(resolve, e.body)
-    heading = ANSWER_HEADINGS[e.collection.name]
-    answer = e.section(heading) if heading else ""
     facet = " ".join(filter(None, [e.category, e.topic, e.meta.get("source"), e.meta.get("kind"), e.meta.get("unit")]))
-    return {"title": e.title, "tags": " ".join(e.tags), "facet": facet, "answer": plain(answer), "body": plain(body)}
+    return {"title": e.title, "tags": " ".join(e.tags), "facet": facet, "body": plain(body)}
 
 
 def snippet(e: Entry, kb: KnowledgeBase) -> str:
@@ -61,41 +60,51 @@ def _b36(n: int) -> str:
 
 def build(kb: KnowledgeBase, synonyms: list[list[str]]) -> dict:
     terms = dictionary_terms()
-    entries = kb.entries
+    counts, lengths = _count(kb, terms)
+    return {
+        "version": 1,
+        "fields": ["id", "title", "url", "collection", "category", "topic", "source", "kind", "tags", "unit", "snippet"],
+        "docs": [_doc(e, kb) for e in kb.entries],
+        "terms": list(terms),
+        "stop": list(QUESTION_WORDS),
+        "synonyms": synonyms,
+        "postings": {t: _encode(p) for t, p in sorted(_weigh(counts, lengths).items())},
+    }
+
+
+def _count(kb: KnowledgeBase, terms: tuple[str, ...]) -> tuple[list[dict[str, Counter]], dict[str, list[int]]]:
     counts: list[dict[str, Counter]] = []
-    lengths: dict[str, list[int]] = defaultdict(list)
-    for e in entries:
+    lengths: dict[str, list[int]] = {name: [] for name in BOOSTS}
+    for e in kb.entries:
         per_field = {}
         for name, text in _fields(e, kb).items():
             toks = tokens(text, terms)
             per_field[name] = Counter(toks)
             lengths[name].append(len(toks))
         counts.append(per_field)
+    return counts, lengths
+
+
+def _weigh(counts: list[dict[str, Counter]], lengths: dict[str, list[int]]) -> dict[str, list[tuple[int, int]]]:
+    """BM25F: per field saturated term frequency times boost, summed, times idf (x10, rounded)."""
+    n = len(counts)
     avg = {f: (sum(v) / len(v) or 1.0) if v else 1.0 for f, v in lengths.items()}
     df: Counter = Counter()
     for per_field in counts:
         df.update(set().union(*(c.keys() for c in per_field.values())))
-    n = len(entries)
     idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) * 10 for t, d in df.items()}
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for doc, per_field in enumerate(counts):
-        weights: dict[str, float] = defaultdict(float)
+        weights: dict[str, float] = {}
         for name, counter in per_field.items():
             boost = BOOSTS[name] * (K1 + 1)
-            k = K1 * (1 - B + B * (lengths[name][doc] / avg[name] if avg[name] else 1))
+            k = K1 * (1 - B + B * lengths[name][doc] / avg[name])
+            get = weights.get
             for term, tf in counter.items():
-                weights[term] += boost * tf / (tf + k)
+                weights[term] = get(term, 0.0) + boost * tf / (tf + k)
         for term, w in weights.items():
             postings[term].append((doc, int(w * idf[term] + 0.5) or 1))
-    return {
-        "version": 1,
-        "fields": ["id", "title", "url", "collection", "category", "topic", "source", "kind", "tags", "unit", "snippet"],
-        "docs": [_doc(e, kb) for e in entries],
-        "terms": list(terms),
-        "stop": list(QUESTION_WORDS),
-        "synonyms": synonyms,
-        "postings": {t: _encode(p) for t, p in sorted(postings.items())},
-    }
+    return postings
 
 
 def _doc(e: Entry, kb: KnowledgeBase) -> list:
@@ -106,14 +115,27 @@ def _doc(e: Entry, kb: KnowledgeBase) -> list:
 
 def _encode(plist: list[tuple[int, int]]) -> str:
     """'gap.weight' pairs in base 36; doc numbers as gaps keep the strings short."""
-    b36, out, last = _b36, [], 0
-    for doc, weight in plist:
-        out.append(b36(doc - last) + "." + b36(weight))
-        last = doc
-    return ",".join(out)
+    docs = [d for d, _ in plist]
+    gaps = [d - p for d, p in zip(docs, [0, *docs])]
+    if max(gaps) < len(_B36_TABLE) and max(w for _, w in plist) < len(_B36_TABLE):
+        t = _B36_TABLE
+        return ",".join([t[g] + "." + t[w] for g, (_, w) in zip(gaps, plist)])
+    return ",".join(_b36(g) + "." + _b36(w) for g, (_, w) in zip(gaps, plist))
 
 
 def as_script(index: dict) -> str:
     """A .js file, not JSON: file:// pages cannot fetch() but can load a script."""
     body = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return "window.KB_FINDER_INDEX=" + body.replace("</", "<\\/") + ";\n"
+
+
+def script_for(root: str, taxonomy: str | None, synonyms: str | None, today: str) -> str:
+    """The whole job from the sources, for a worker process: the plugin builds the finder's
+    index on the second core while MkDocs renders pages on the first."""
+    import datetime as dt
+    from pathlib import Path
+
+    from . import search_text, validate
+
+    kb = validate.load(Path(root), Path(taxonomy) if taxonomy else None, dt.date.fromisoformat(today))
+    return as_script(build(kb, search_text.load_synonyms(Path(synonyms) if synonyms else None)))

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import functools
+import multiprocessing
 import json
 import logging
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -45,10 +47,15 @@ def _timed(method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         start = time.perf_counter()
+        self._timing_depth += 1
         try:
             return method(self, *args, **kwargs)
         finally:
-            self.own_seconds += time.perf_counter() - start
+            self._timing_depth -= 1
+            spent = time.perf_counter() - start
+            if self._timing_depth == 0:  # nested steps are already inside their caller's time
+                self.own_seconds += spent
+            self.own_by_step[method.__name__] = self.own_by_step.get(method.__name__, 0.0) + spent
 
     return wrapper
 
@@ -76,6 +83,10 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.entries_by_src: dict[str, object] = {}
         self.generated: dict[str, GeneratedPage] = {}
         self.own_seconds = 0.0
+        self.own_by_step: dict[str, float] = {}
+        self._timing_depth = 0
+        self._pool = self._finder_job = None
+        self._finder_script = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -115,12 +126,13 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
 
     @event_priority(-50)  # after the search plugin wrote its index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._write_finder_index(config)
         self._selftest(config)
         log.debug(f"插件自身耗时 {self.own_seconds:.2f} 秒")
         target = os.environ.get("DANGJIAN_KB_TIMINGS")
         if target:  # read by bench/bench_build.py
-            Path(target).write_text(json.dumps({"plugin_seconds": self.own_seconds}), "utf-8")
-        self.own_seconds = 0.0
+            Path(target).write_text(json.dumps({"plugin_seconds": self.own_seconds, "steps": self.own_by_step}), "utf-8")
+        self.own_seconds, self.own_by_step = 0.0, {}
 
     @_timed
     def _selftest(self, config: MkDocsConfig) -> None:
@@ -141,8 +153,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.kb = self._load()
         self.views = Views(self.kb, self.today)
         self.entries_by_src = {}
+        by_rel = {e.rel: e for e in self.kb.entries}
         for entry in self.kb.entries:
-            self._add(files, config, entry.src_uri, entry.title, self._entry_markdown(entry))
+            self._add(files, config, entry.src_uri, entry.title, body_links.rewrite(entry, self.kb.by_id, by_rel))
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
         self.stamp = self._stamp()
@@ -153,12 +166,13 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             self._add(files, config, page.src_uri, page.title, "", searchable=False)
             self.generated[page.src_uri] = page
         self._add_package_assets(files, config)
-        self._add_finder_index(files, config)
+        self._start_finder_index()
         for rel in self.kb.assets:
             files.append(File.generated(config, rel, abs_src_path=str(self.root / rel), inclusion=InclusionLevel.NOT_IN_NAV))
         config.nav = nav.build(self.kb, self.views, files, config.nav)
         return files
 
+    @_timed
     def _stamp(self) -> stamp_mod.Stamp:
         return stamp_mod.Stamp(stamp_mod.build_time(), stamp_mod.git_commit(self.root),
                                **{k: v for k, v in self.views.totals().items()})
@@ -172,10 +186,35 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
 
         return render
 
-    def _add_finder_index(self, files: Files, config: MkDocsConfig) -> None:
+    @_timed
+    def _start_finder_index(self) -> None:
+        """Build the finder's index in a worker process, in parallel with page rendering;
+        in-process where no worker can be started."""
         path = self.root / self.config.synonyms
-        index = finder_index.build(self.kb, search_text.load_synonyms(path if path.is_file() else None))
-        files.append(File.generated(config, FINDER_INDEX_JS, content=finder_index.as_script(index)))
+        args = (str(self.root), str(self.root / self.config.taxonomy), str(path) if path.is_file() else None,
+                self.today.isoformat())
+        try:
+            # spawn, not fork: `mkdocs serve` runs threads, and a forked child may inherit a held lock
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._finder_job = self._pool.submit(finder_index.script_for, *args)
+        except (OSError, RuntimeError, ValueError) as exc:
+            log.debug(f"no worker process for the finder index ({exc}); building it in-process")
+            self._pool, self._finder_job = None, None
+            self._finder_script = finder_index.script_for(*args)
+
+    @_timed
+    def _write_finder_index(self, config: MkDocsConfig) -> None:
+        if self._finder_job is not None:
+            try:
+                self._finder_script = self._finder_job.result()
+            except Exception as exc:  # noqa: BLE001 - a worker failure must not be a traceback
+                raise PluginError(f"问题检索索引生成失败：{exc}") from None
+            finally:
+                self._pool.shutdown()
+                self._pool, self._finder_job = None, None
+        target = Path(config.site_dir) / FINDER_INDEX_JS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self._finder_script, "utf-8")
 
     @staticmethod
     def _add_package_assets(files: Files, config: MkDocsConfig) -> None:
@@ -187,6 +226,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
                 if files.get_file_from_path(uri) is None:
                     files.append(File.generated(config, uri, abs_src_path=str(path)))
 
+    @_timed
     def _load(self) -> validate.KnowledgeBase:
         try:
             kb = validate.load(self.root, self.root / self.config.taxonomy, self.today)
@@ -209,10 +249,6 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         front = "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n"
         front += "---\n" if searchable else "search:\n  exclude: true\n---\n"
         files.append(File.generated(config, src_uri, content=front + body, inclusion=InclusionLevel.NOT_IN_NAV))
-
-    def _entry_markdown(self, entry) -> str:
-        by_rel = {e.rel: e for e in self.kb.entries}
-        return body_links.rewrite(entry, self.kb.by_id, by_rel)
 
     @_timed
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

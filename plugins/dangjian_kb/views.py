@@ -34,6 +34,7 @@ def make_env() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("dangjian_kb", "templates"),
         autoescape=True,  # every string from content is escaped
+        auto_reload=False,  # templates ship in the package; no stat() per page
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
@@ -52,10 +53,13 @@ class Views:
         self.today = today or dt.date.today()
         self.env = make_env()
         self._slugs = {c.name: c.slug for c in kb.taxonomy.categories}
+        self._templates: dict[str, jinja2.Template] = {}
 
     # -- helpers -------------------------------------------------------------
     def render(self, template: str, here: str, **ctx: object) -> str:
-        return self.env.get_template(template).render(
+        if template not in self._templates:
+            self._templates[template] = self.env.get_template(template)
+        return self._templates[template].render(
             link=lambda url: urls.relative(here, url),
             tag_url=urls.tag,
             category_url=self.category_url,
