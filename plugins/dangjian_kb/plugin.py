@@ -140,7 +140,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         if self.kb is None or not self.config.search_selftest or not path.is_file():
             return
         words = search_check.known_words(self.kb)
-        absent = search_check.missing(json.loads(path.read_text("utf-8")), words)
+        absent = search_check.missing(path.read_text("utf-8"), words)
         if absent and not self.serving:
             raise PluginError(search_check.message(absent, len(words)))
         if absent:
@@ -150,6 +150,10 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
 
     @_timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        with validate.gc_paused():
+            return self._generate(files, config)
+
+    def _generate(self, files: Files, config: MkDocsConfig) -> Files:
         self.kb = self._load()
         self.views = Views(self.kb, self.today)
         self.entries_by_src = {}

@@ -3,31 +3,40 @@ results with no warning when jieba, `lang` or `separator` are wrong; we fail the
 
 from __future__ import annotations
 
+import json
 import re
 
 from .search_text import dictionary_terms
 from .validate import KnowledgeBase
 
-SAMPLE = 40  # enough words to catch a misconfiguration, few enough to keep the check instant
+SAMPLE = 12  # a misconfiguration loses every word; a dozen catch it and keep the check instant
+_SEPARATOR = re.compile(r'"separator":\s*("(?:[^"\\]|\\.)*")')
 
 
 def known_words(kb: KnowledgeBase) -> list[str]:
-    """Party-affairs terms of the user dictionary that the content really uses, most used first."""
+    """Party-affairs terms of the user dictionary that the content really uses."""
     text = "\n".join(e.title + "\n" + e.body for e in kb.entries).lower()
-    counts = {t: text.count(t) for t in dictionary_terms()}
-    used = sorted((t for t, n in counts.items() if n), key=lambda t: (-counts[t], t))
-    return used[:SAMPLE]
+    return [t for t in dictionary_terms() if t in text][:SAMPLE]
 
 
-def missing(index: dict, words: list[str]) -> list[str]:
-    """Words that start no indexed token. lunr.js splits at the separator (with jieba, U+200B
-    between words) and material queries each word with a trailing wildcard, so '换届' is found
-    through '换届选举'. A substring test per boundary keeps this instant on large indexes."""
-    docs = index.get("docs", [])
-    text = "\n".join(f"{d.get('title', '')}\n{d.get('text', '')}" for d in docs).lower()
-    separator = re.compile(index.get("config", {}).get("separator") or r"[\s\-]+")
-    boundaries = [c for c in ("\n", " ", "\u200b", "-", ">", "\t") if separator.fullmatch(c) or c in "\n>"]
-    return [w for w in words if not any(b + w in text for b in boundaries)]
+def missing(index_json: str, words: list[str]) -> list[str]:
+    """Words that start no indexed token, looked up in the index file's JSON text as it is.
+
+    lunr.js splits at the separator (with jieba, U+200B between words) and material queries
+    each word with a trailing wildcard, so '换届' is found through '换届选举'. Searching the
+    raw (ASCII-escaped) JSON keeps the check instant without parsing a large index."""
+    m = _SEPARATOR.search(index_json)
+    separator = re.compile(json.loads(m.group(1)) if m else r"[\s\-]+")
+    boundaries = [json.dumps(c)[1:-1] for c in ("\u200b", " ", "-", "\t", "\n") if separator.fullmatch(c)]
+    boundaries += ['"title": "', '"title":"', '"text": "', '"text":"', ">"]  # a field or an element starts
+    absent = []
+    for word in words:
+        for variant in {json.dumps(word)[1:-1], json.dumps(word, ensure_ascii=False)[1:-1]}:
+            if any(b + variant in index_json for b in boundaries):
+                break
+        else:
+            absent.append(word)
+    return absent
 
 
 def message(absent: list[str], total: int) -> str:

@@ -7,7 +7,10 @@ problems and cases) and builds the relation graph.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,10 +48,27 @@ class KnowledgeBase:
         return [e for e in self.entries if e.collection.name == collection]
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Loading allocates many small objects that all stay alive; the cyclic collector would
+    rescan the whole heap again and again (inside a large MkDocs build, superlinearly)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load(root: Path, taxonomy_path: Path | None = None, today: dt.date | None = None,
          extra_rules: tuple = ()) -> KnowledgeBase:
     """Read and validate everything under ``root``. Raises TaxonomyError only for a broken taxonomy file."""
-    root = Path(root)
+    with gc_paused():
+        return _load(Path(root), taxonomy_path, today, extra_rules)
+
+
+def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None, extra_rules: tuple) -> KnowledgeBase:
     tax = taxonomy_mod.load(taxonomy_path if taxonomy_path is not None else root / taxonomy_mod.DEFAULT_FILE)
     today = today or dt.date.today()
     scan = sources.scan(root)

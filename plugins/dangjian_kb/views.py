@@ -44,6 +44,10 @@ def make_env() -> jinja2.Environment:
 FINDER_INDEX_JS = "assets/dangjian_kb/finder_index.js"
 FINDER_JS = "assets/dangjian_kb/finder.js"
 
+# Card rows after collection, category and topic, in reading order.
+CARD_FIELDS = (("source", "来源"), ("kind", "类型"), ("unit", "单位"), ("date", "时间"), ("contributor", "供稿"),
+               ("owner", "负责部门"), ("updated", "更新"))
+
 COLLECTION_URL = {"handbook": urls.HANDBOOK, "problems": urls.PROBLEMS, "cases": urls.CASES}
 
 
@@ -82,7 +86,21 @@ class Views:
 
     # -- entry page parts ----------------------------------------------------
     def card(self, e: Entry) -> str:
-        return self.render("card.html", e.url, e=e, collection_url=COLLECTION_URL[e.collection.name])
+        def link(url: str) -> str:
+            return urls.relative(e.url, url)
+
+        m = e.meta
+        rows = [("编号", e.id, None), ("所属", e.collection.label, link(COLLECTION_URL[e.collection.name]))]
+        if e.category:
+            rows.append(("分类", e.category, link(self.category_url(e.category))))
+        if e.topic:
+            rows.append(("主题", e.topic, None))
+        rows += [(label, m[key], None) for key, label in CARD_FIELDS if m.get(key)]
+        if m.get("reviewed"):
+            due = f"（下次复核 {m['review_due']}）" if m.get("review_due") else ""
+            rows.append(("复核", m["reviewed"] + due, None))
+        tags = [(t, link(urls.tag(t))) for t in e.tags]
+        return self.render("card.html", e.url, id=e.id, rows=rows, basis=m.get("basis", []), tags=tags)
 
     def related(self, e: Entry) -> str:
         groups = [

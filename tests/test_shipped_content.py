@@ -1,0 +1,56 @@
+"""The knowledge base the project ships is the first thing every user sees: it must be
+clean under `check` and cover the taxonomy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from dangjian_kb import validate
+from dangjian_kb.collections import is_chapter
+
+REPO = Path(__file__).resolve().parents[1]
+MINIMUM = {"handbook": 20, "problems": 40, "cases": 15}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> validate.KnowledgeBase:
+    return validate.load(REPO, REPO / "taxonomy.yml", dt.date.today())
+
+
+def test_check_reports_nothing_at_all(shipped):
+    assert [str(f) for f in shipped.findings] == []
+
+
+@pytest.mark.parametrize("collection", sorted(MINIMUM))
+def test_each_collection_has_its_minimum(shipped, collection):
+    entries = [e for e in shipped.of(collection) if not is_chapter(e.id)]
+    assert len(entries) >= MINIMUM[collection]
+
+
+def test_every_topic_has_a_problem(shipped):
+    covered = {e.topic for e in shipped.of("problems")}
+    assert [t for t in shipped.taxonomy.all_topics() if t not in covered] == []
+
+
+def test_problems_come_from_all_three_sources_and_cases_are_of_all_three_kinds(shipped):
+    assert set(Counter(e.meta["source"] for e in shipped.of("problems"))) == {"反馈", "巡视检查", "日常运行"}
+    assert set(Counter(e.meta["kind"] for e in shipped.of("cases"))) == {"成功经验", "创新做法", "经验教训"}
+
+
+def test_every_chapter_has_three_to_six_sections(shipped):
+    sections = Counter(e.id.split(".")[0] for e in shipped.of("handbook") if not is_chapter(e.id))
+    chapters = [e.id for e in shipped.of("handbook") if is_chapter(e.id)]
+    assert len(chapters) == len(shipped.taxonomy.categories)
+    assert all(3 <= sections[c] <= 6 for c in chapters), sections
+
+
+def test_every_problem_links_a_handbook_section_and_every_case_a_problem(shipped):
+    def linked(e, prefix):
+        return [i for i in shipped.graph.neighbours(e.id) if i.startswith(prefix)]
+
+    assert [e.id for e in shipped.of("problems") if not linked(e, "HB-")] == []
+    assert [e.id for e in shipped.of("cases") if not linked(e, "P-")] == []
