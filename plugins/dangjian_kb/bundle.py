@@ -14,8 +14,12 @@ class BundleError(Exception):
     """A Chinese message a user can act on."""
 
 
+# For web servers and crawlers only; 404.html also uses root-absolute addresses that break offline.
+SERVER_ONLY = {"404.html", "sitemap.xml", "sitemap.xml.gz"}
+
+
 def site_files(site_dir: Path) -> list[Path]:
-    files = [p for p in site_dir.rglob("*") if p.is_file()]
+    files = [p for p in site_dir.rglob("*") if p.is_file() and p.relative_to(site_dir).as_posix() not in SERVER_ONLY]
     return sorted(files, key=lambda p: p.relative_to(site_dir).as_posix())
 
 
