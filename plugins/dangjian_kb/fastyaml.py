@@ -10,7 +10,9 @@ import re
 
 _LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): (.*)")
 # Characters that give a plain YAML scalar another meaning somewhere; any of them means "use YAML".
-_UNSAFE = re.compile(r"""[:#'"\[\]{},&*!|>%@`\\\t]|^[-?]( |$)|^[-+.~]|\s$""")
+_UNSAFE = re.compile(r"""[:#'"\[\]{},&*!|>%@`\\\t]|^[-?]( |$)|^[-+.~]|^\s|\s$"""
+                     # YAML refuses control characters and reads NEL, LS and PS as line breaks
+                     r"|[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _INT = re.compile(r"[1-9][0-9]*")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
 _SPECIAL = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
@@ -24,7 +26,7 @@ def parse(text: str) -> dict | None:
         m = _LINE.fullmatch(line)
         if m is None:
             return None
-        value = _value(m.group(2).strip())
+        value = _value(m.group(2).strip(" "))
         if value is _FALLBACK:
             return None
         data[m.group(1)] = value
@@ -36,10 +38,10 @@ _FALLBACK = object()
 
 def _value(raw: str) -> object:
     if raw.startswith("[") and raw.endswith("]"):
-        inner = raw[1:-1].strip()
+        inner = raw[1:-1].strip(" ")
         if not inner:
             return []
-        items = [_scalar(part.strip()) for part in inner.split(",")]
+        items = [_scalar(part.strip(" ")) for part in inner.split(",")]
         return _FALLBACK if any(i is _FALLBACK or i == "" for i in items) else items
     return _scalar(raw)
 
