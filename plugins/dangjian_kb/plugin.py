@@ -239,10 +239,11 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         for finding in kb.warnings:
             log.warning(str(finding))
         if kb.errors:
-            message = f"知识库检查发现 {len(kb.errors)} 个错误，网站未生成：\n" + "\n".join(map(str, kb.errors))
+            listed = "\n".join(map(str, kb.errors))
             if not self.serving:
-                raise PluginError(message)
-            log.error(message)  # keep `mkdocs serve` alive: the writer fixes the file and it rebuilds
+                raise PluginError(f"知识库检查发现 {len(kb.errors)} 个错误，网站未生成：\n{listed}")
+            # keep `mkdocs serve` alive: the writer fixes the file and the preview rebuilds
+            log.error(f"知识库检查发现 {len(kb.errors)} 个错误（预览继续运行，修正并保存后自动重新生成）：\n{listed}")
         return kb
 
     @staticmethod
