@@ -7,11 +7,11 @@ this module only maps it onto MkDocs events.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import functools
-import multiprocessing
+import html
 import json
 import logging
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -178,8 +178,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
 
     @_timed
     def _stamp(self) -> stamp_mod.Stamp:
-        return stamp_mod.Stamp(stamp_mod.build_time(), stamp_mod.git_commit(self.root),
-                               **{k: v for k, v in self.views.totals().items()})
+        return stamp_mod.Stamp(stamp_mod.build_time(), stamp_mod.git_commit(self.root), **self.views.totals())
 
     @staticmethod
     def _markdown_renderer(config: MkDocsConfig):
@@ -273,7 +272,12 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             folder = self.root / coll.name
             if folder.is_dir():
                 server.watch(str(folder))
-        taxonomy = self.root / self.config.taxonomy
-        if taxonomy.is_file():
-            server.watch(str(taxonomy))
+        for data in (self.root / self.config.taxonomy, self.root / self.config.synonyms):
+            if data.is_file():
+                server.watch(str(data))
         return server
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._pool is not None:  # the finder worker of a build that failed
+            self._pool.shutdown(cancel_futures=True)
+            self._pool, self._finder_job = None, None
