@@ -3,6 +3,7 @@ results with no warning when jieba, `lang` or `separator` are wrong; we fail the
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -29,14 +30,16 @@ def missing(index_json: str, words: list[str]) -> list[str]:
     separator = re.compile(json.loads(m.group(1)) if m else r"[\s\-]+")
     boundaries = [json.dumps(c)[1:-1] for c in ("\u200b", " ", "-", "\t", "\n") if separator.fullmatch(c)]
     boundaries += ['"title": "', '"title":"', '"text": "', '"text":"', ">"]  # a field or an element starts
-    absent = []
-    for word in words:
-        for variant in {json.dumps(word)[1:-1], json.dumps(word, ensure_ascii=False)[1:-1]}:
-            if any(b + variant in index_json for b in boundaries):
-                break
-        else:
-            absent.append(word)
-    return absent
+
+    @functools.lru_cache(maxsize=None)
+    def findable(word: str) -> bool:
+        variants = {json.dumps(word)[1:-1], json.dumps(word, ensure_ascii=False)[1:-1]}
+        if any(b + v in index_json for v in variants for b in boundaries):
+            return True
+        # material also splits a query greedily into indexed words: 档案管理 -> 档案* 管理*
+        return any(findable(word[:i]) and findable(word[i:]) for i in range(2, len(word) - 1))
+
+    return [w for w in words if not findable(w)]
 
 
 def message(absent: list[str], total: int) -> str:
