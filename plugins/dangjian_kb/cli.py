@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -12,8 +13,20 @@ from . import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+# argparse's own wording, said in Chinese for contributors.
+_ARGPARSE_ZH = [
+    (re.compile(r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)"), r"参数 \1 的取值 \2 无效，可选：\3"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (\S+)"), r"参数 \1 的值 \3 格式不对"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 后面需要一个值"),
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        for pattern, zh in _ARGPARSE_ZH:
+            message = pattern.sub(zh, message)
         self.print_usage(sys.stderr)
         sys.stderr.write(f"用法错误：{message}\n")
         raise SystemExit(EXIT_USAGE)
