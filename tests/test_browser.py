@@ -192,3 +192,15 @@ def test_site_search_uses_the_last_word_of_a_chinese_query(shipped, page):
     titles = [page.locator(f".md-search-result__item > a[href^='{u}'] h1, "
                            f".md-search-result__item > a[href^='{u}'] h2").first.inner_text() for u in urls[:2]]
     assert all("发展对象" in t.replace("\u200b", "") for t in titles), titles
+
+
+@pytest.mark.parametrize("text", ["党员老是不按时交党费怎么办", "三会一课 ABC-12 预备党员转正", "Ｐ－００１２ 党", "换届（请示）模板"])
+def test_browser_tokenizes_like_the_index(shipped, page, text):
+    """The finder's query tokens are the index's tokens: same bigrams, words and terms."""
+    from collections import Counter
+
+    from dangjian_kb import search_text
+
+    open_finder(page, (shipped / "finder.html").as_uri())
+    in_browser = page.evaluate("t => window.KBFinder.tokens(t)", text)
+    assert Counter(in_browser) == Counter(search_text.tokens(text, search_text.dictionary_terms()))
