@@ -328,3 +328,11 @@ def test_five_different_mistakes_give_five_findings(kb):
         ("KB005", 3), ("KB017", 4), ("KB019", 5), ("KB020", 7), ("KB021", 9),  # 9: where the body starts
     ]
     assert all(f.path == rel for f in result.findings)
+
+
+def test_category_given_as_a_mapping_or_list_is_a_type_error(kb):
+    kb.problem(id="P-0001", category="{x: 1}")
+    kb.problem(id="P-0002", category="[制度建设, 组织建设]")
+    found = kb.findings("KB013")
+    assert len(found) == 2 and all("一个分类" in f.message for f in found)
+    assert kb.findings("KB017") == []

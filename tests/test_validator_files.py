@@ -306,3 +306,12 @@ def test_unreadable_file_is_reported(kb):
     (kb.root / rel).chmod(0)
     f = kb.one("KB036")
     assert f.path == rel and "权限" in f.message
+
+
+def test_binary_file_saved_as_md_is_named_binary_not_utf16(kb):
+    import random
+
+    data = bytes(random.Random(7).randrange(256) for _ in range(3000)) + b"\x00\x00"
+    kb.write("problems/P-0009-scan.md", data)
+    finding = kb.one("KB001")
+    assert "二进制" in finding.message and "UTF-16" not in finding.message

@@ -128,6 +128,9 @@ def _check_title(meta: dict, ln, out: Collector, ok: dict) -> None:
 
 def _check_taxonomy(meta: dict, ln, tax: Taxonomy, out: Collector, ok: dict) -> None:
     cat = meta.get("category")
+    if isinstance(cat, (list, dict)):
+        out.add("KB013", ln("category"), "'category' 应为一个分类名称，如 'category: 制度建设'。一个条目只属于一个分类。")
+        cat = None
     if not _blank(cat):
         name = str(cat).strip()
         if tax.get(name) is None:
@@ -140,6 +143,9 @@ def _check_taxonomy(meta: dict, ln, tax: Taxonomy, out: Collector, ok: dict) -> 
         else:
             ok["category"] = name
     topic = meta.get("topic")
+    if isinstance(topic, (list, dict)):
+        out.add("KB013", ln("topic"), "'topic' 应为一个主题名称，如 'topic: 党费管理'。一个条目只选一个主题。")
+        return
     if _blank(topic):
         return
     tname = str(topic).strip()

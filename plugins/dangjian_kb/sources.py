@@ -104,13 +104,28 @@ def decode(raw: bytes) -> str | None:
 
 
 def _encoding_message(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:  # UTF-16 without BOM too
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw[:4096]):
         return "文件是 UTF-16 编码。请在编辑器中选择“另存为 → 编码 UTF-8”。"
+    if b"\x00" in raw[:4096]:
+        return "文件像是二进制文件（如图片、Word 文档），不是文本。条目请保存为 UTF-8 编码的 .md 文本文件。"
     try:
         raw.decode("gb18030")
         return "文件是 GBK/GB18030 编码，不是 UTF-8。请在编辑器中选择“另存为 → 编码 UTF-8”后重新提交。"
     except UnicodeDecodeError:
         return "文件不是 UTF-8 编码。请在编辑器中选择“另存为 → 编码 UTF-8”后重新提交。"
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM: it decodes, and the text is mostly printable."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head[: len(head) // 2 * 2].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+        if text and printable / len(text) > 0.95 and "\x00" not in text:
+            return True
+    return False
 
 
 def _rel(root: Path, path: Path) -> str:
