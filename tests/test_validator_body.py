@@ -148,3 +148,13 @@ def test_unsafe_html_is_found_even_without_front_matter(kb):
 def test_harmless_html_and_angle_brackets_are_fine(kb):
     kb.problem(body=PROBLEM_BODY.replace("## 解决建议", "交纳比例 < 1% 时<br>按规定执行。\n\n## 解决建议"))
     assert kb.check().findings == []
+
+
+def test_script_links_are_caught_however_they_are_spelled(kb):
+    body = ("## 问题描述\n\n[a](java&#115;cript:alert(1))\n[b](java\tscript:alert(1))\n[c][1]\n\n"
+            "[1]: javascript:alert(1)\n\n&lt;script&gt; 作为文字是可以的，时间 10:30，[链接](https://example.org)\n\n"
+            "## 解决建议\n\n建议\n\n## 实施步骤\n\n1. 第一步\n")
+    kb.problem(id="P-0001", body=body)
+    lines = sorted(f.line for f in kb.findings("KB029"))
+    assert len(lines) == 3
+    assert kb.line("problems/P-0001-示例.md", "java&#115;cript") in lines

@@ -3,6 +3,7 @@ unsafe HTML; and extraction of the links a body makes (checked in the second pas
 
 from __future__ import annotations
 
+import html
 import re
 
 from .collections import Collection
@@ -17,13 +18,15 @@ _ORDERED_CJK = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*
 WIKILINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# inline links, HTML attributes and reference definitions ([1]: javascript:…)
+_UNSAFE_URL = re.compile(r"(?:\]\(<?|href=[\"']?|src=[\"']?|^\[[^\]]+\]:<?)(?:javascript|vbscript|data):", re.I)
 _UNSAFE = [
     (re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|style|form|base|meta|link)\b", re.I),
      lambda m: f"正文含有不允许的 HTML 标签 '<{m[1].lower()}>'"),
     (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), lambda m: "正文的 HTML 标签含有事件属性（on…=）"),
-    (re.compile(r"(?:\]\(\s*<?|href\s*=\s*[\"']?|src\s*=\s*[\"']?)\s*(?:javascript|vbscript|data)\s*:", re.I),
-     lambda m: "正文含有 'javascript:' 等脚本链接"),
+    (_UNSAFE_URL, lambda m: "正文含有 'javascript:' 等脚本链接"),
 ]
+_INVISIBLE = re.compile(r"[\s\x00-\x1f]+")
 
 
 def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Link], list[tuple[int, str]]]:
@@ -62,10 +65,13 @@ def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Li
 
 def check_unsafe(prose: list[tuple[int, str]], out: Collector) -> None:
     for lineno, text in prose:
-        if "<" not in text and ":" not in text:
+        if "<" not in text and ":" not in text and "&" not in text:
             continue
+        # Tags are tested as written (&lt;script&gt; is harmless text); a link's scheme as the
+        # browser reads it: entities decoded (java&#115;cript:), spaces and tabs dropped.
+        url_view = _INVISIBLE.sub("", html.unescape(text)) if ":" in text or "&" in text else text
         for rx, what in _UNSAFE:
-            m = rx.search(text)
+            m = rx.search(url_view if rx is _UNSAFE_URL else text)
             if m:
                 out.add("KB029", lineno, f"{what(m)}。内容只能是文字：请删除它，链接请用 Markdown 写法 [文字](地址)。")
                 break
