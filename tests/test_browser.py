@@ -110,6 +110,14 @@ def test_query_and_facets_round_trip_through_the_address(shipped, page):
     assert query == {"q": ["党费基数"], "collection": ["problems"]}
 
 
+def test_a_bookmarked_query_opens_the_finder_not_the_theme_search(shipped, page):
+    """material reads ?q= too; on the finder page its search overlay must stay closed."""
+    open_finder(page, (shipped / "finder.html").as_uri() + "?q=%E5%85%9A%E8%B4%B9")
+    page.wait_for_timeout(1000)  # material opens its overlay once its search worker is up
+    assert page.evaluate("document.getElementById('__search').checked") is False
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["党费"]}
+
+
 def test_finder_has_focus_and_enter_opens_the_first_result(shipped, page):
     open_finder(page, (shipped / "finder.html").as_uri())
     assert page.evaluate("document.activeElement.id") == "kb-finder-q"

@@ -186,6 +186,19 @@
 
   var current, INDEX_ROOT = "";
 
+  /* mkdocs-material also reads ?q= when it starts, opens its own search over the finder and
+   * drops q from the address when that closes. This script runs while the page is parsed,
+   * before material's bundle: take the state now and keep q out of the address until material
+   * has started; update() writes it back. */
+  var initial = readState();
+  if (initial.q) {
+    try {
+      var params = new URLSearchParams(location.search);
+      params.delete("q");
+      history.replaceState(null, "", location.pathname + (params.toString() ? "?" + params : ""));
+    } catch (e) { /* the address just keeps q */ }
+  }
+
   function update() {
     writeState(current);
     var t0 = performance.now();
@@ -209,7 +222,7 @@
     el.count = $("kb-count");
     if (!INDEX || !el.input) return;
     INDEX_ROOT = el.results.getAttribute("data-root") || "";
-    current = readState();
+    current = initial;
     el.input.value = current.q;
     var timer = null;
     el.input.addEventListener("input", function () {
@@ -234,6 +247,8 @@
   }
 
   window.KBFinder = { tokens: function (t) { return tokens(t, INDEX.terms); }, rank: rank, queryTokens: queryTokens };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // after material's own start-up (its listeners run on the same events, registered later)
+  function start() { setTimeout(init, 0); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
