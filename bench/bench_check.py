@@ -22,14 +22,11 @@ the short-lived child process that measures them.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -48,29 +45,7 @@ except ImportError:  # run with the project's venv, which has the package instal
 
 sys.path.insert(0, str(BENCH))
 import synth  # noqa: E402
-
-
-# --------------------------------------------------------------------------- generation cache
-
-def _digest(*paths: Path) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def ensure_kb(entries: int, seed: int, regen: bool, text_bytes: int = 1024) -> tuple[Path, dict, bool]:
-    out = BENCH / "out" / (f"n{entries}-s{seed}" + (f"-t{text_bytes}" if text_bytes != 1024 else ""))
-    stamp = out / ".bench-cache.json"
-    key = {"entries": entries, "seed": seed, "text_bytes": text_bytes,
-           "synth": _digest(Path(synth.__file__), synth.DEFAULT_TAXONOMY)}
-    if not regen and stamp.is_file() and (out / synth.MARKER).is_file():
-        cached = json.loads(stamp.read_text("utf-8"))
-        if cached.get("key") == key:
-            return out, cached["counts"], False
-    counts = synth.generate(out, entries, seed, text_bytes=text_bytes)
-    stamp.write_text(json.dumps({"key": key, "counts": counts}, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    return out, counts, True
+from sites import ensure_kb, run_child  # noqa: E402
 
 
 # --------------------------------------------------------------------------- subprocess timing
@@ -81,21 +56,6 @@ def cli_path() -> list[str]:
         return [str(exe)]
     found = shutil.which("dangjian-kb")
     return [found] if found else [sys.executable, "-m", "dangjian_kb.cli"]
-
-
-def run_child(cmd: list[str], cwd: Path) -> dict:
-    """Run ``cmd``; return wall seconds, exit code, the child's own peak RSS (KiB) and CPU time."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
-        _, status, ru = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return {"wall": wall, "rc": proc.returncode, "maxrss_kib": ru.ru_maxrss,
-                "cpu": ru.ru_utime + ru.ru_stime, "stdout": out.read().decode("utf-8", "replace"),
-                "stderr": err.read().decode("utf-8", "replace")}
 
 
 def validate_run(cli: list[str], kb: Path) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -18,15 +20,30 @@ sys.path.insert(0, str(BENCH))
 import synth  # noqa: E402
 
 
+def _digest(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def ensure_kb(entries: int, seed: int, regen: bool, text_bytes: int = 1024) -> tuple[Path, dict, bool]:
+    out = BENCH / "out" / (f"n{entries}-s{seed}" + (f"-t{text_bytes}" if text_bytes != 1024 else ""))
+    stamp = out / ".bench-cache.json"
+    key = {"entries": entries, "seed": seed, "text_bytes": text_bytes,
+           "synth": _digest(Path(synth.__file__), synth.DEFAULT_TAXONOMY)}
+    if not regen and stamp.is_file() and (out / synth.MARKER).is_file():
+        cached = json.loads(stamp.read_text("utf-8"))
+        if cached.get("key") == key:
+            return out, cached["counts"], False
+    counts = synth.generate(out, entries, seed, text_bytes=text_bytes)
+    stamp.write_text(json.dumps({"key": key, "counts": counts}, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return out, counts, True
+
+
 def corpus(entries: int, seed: int = 1) -> Path:
-    """A synthetic KB of ``entries`` entries, generated once per (N, seed, synth.py)."""
-    out = OUT / f"kb-{entries}-s{seed}"
-    marker = out / ".generated"
-    key = f"{entries}:{seed}:{os.path.getmtime(BENCH / 'synth.py')}"
-    if not (marker.is_file() and marker.read_text() == key):
-        synth.generate(out, entries, seed)
-        marker.write_text(key)
-    return out
+    """A synthetic KB of ``entries`` entries, generated once per (N, seed, synth.py, taxonomy)."""
+    return ensure_kb(entries, seed, regen=False)[0]
 
 
 def write_config(kb: Path, name: str, plugins: str, features: str = "navigation.prune") -> Path:
@@ -45,20 +62,28 @@ def write_config(kb: Path, name: str, plugins: str, features: str = "navigation.
 KB_PLUGINS = "  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-]+'\n  - dangjian-kb\n  - offline\n"
 
 
+def run_child(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
+    """Run ``cmd``; return wall seconds, exit code, the child's own peak RSS (KiB) and CPU time."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=env)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"wall": wall, "rc": proc.returncode, "maxrss_kib": ru.ru_maxrss,
+                "cpu": ru.ru_utime + ru.ru_stime, "stdout": out.read().decode("utf-8", "replace"),
+                "stderr": err.read().decode("utf-8", "replace")}
+
+
 def build(cfg: Path, extra_env: dict | None = None) -> tuple[float, float]:
     """Run `mkdocs build` as a child; return wall seconds and the child's peak RSS in MB."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1764115200", **(extra_env or {}))
-    with tempfile.TemporaryFile("w+") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen([str(MKDOCS), "build", "-q", "-f", str(cfg)], stdout=subprocess.DEVNULL,
-                                stderr=err, env=env)
-        _, status, rusage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            err.seek(0)
-            raise RuntimeError(f"mkdocs build -f {cfg} failed:\n{err.read()[-3000:]}")
-    return wall, rusage.ru_maxrss / 1024
+    res = run_child([str(MKDOCS), "build", "-q", "-f", str(cfg)], cfg.parent, env)
+    if res["rc"] != 0:
+        raise RuntimeError(f"mkdocs build -f {cfg} failed:\n{res['stderr'][-3000:]}")
+    return res["wall"], res["maxrss_kib"] / 1024
 
 
 def site_dir(cfg: Path) -> Path:

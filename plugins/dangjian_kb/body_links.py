@@ -4,16 +4,13 @@ target's title (escaped), relative .md links point at the target's stable addres
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections.abc import Callable
 
 from .entry import Entry
-from .rules_body import WIKILINK
+from .rules_body import INLINE_CODE, WIKILINK, lines_outside_code
 from .urls import relative
 
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _MD_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+?\.(?:md|markdown))((?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\))", re.I)
 
 
@@ -30,8 +27,7 @@ def rewrite(entry: Entry, by_id: dict[str, Entry], by_rel: dict[str, Entry], her
         return f'<a class="kb-ref" href="{href}" title="{html.escape(target.id)}">{html.escape(text)}</a>'
 
     def file_link(m: re.Match[str]) -> str:
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(entry.rel), m[2]))
-        target = by_rel.get(path)
+        target = by_rel.get(entry.link_path(m[2]))
         if target is None:
             return m[0]
         return m[1] + relative(here, target.url) + m[3]
@@ -42,23 +38,12 @@ def rewrite(entry: Entry, by_id: dict[str, Entry], by_rel: dict[str, Entry], her
 def map_prose(body: str, fn: Callable[[str], str]) -> str:
     """Apply ``fn`` to text outside fenced code blocks and inline code spans."""
     out: list[str] = []
-    fence: str | None = None
-    for line in body.split("\n"):
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            out.append(line)
-            continue
-        if m:
-            fence = m.group(1)
-            out.append(line)
-            continue
-        if "[" not in line:
+    for _, line, in_code in lines_outside_code(body):
+        if in_code or "[" not in line:
             out.append(line)
             continue
         parts, last = [], 0
-        for span in _CODE_SPAN.finditer(line):
+        for span in INLINE_CODE.finditer(line):
             parts.append(fn(line[last : span.start()]))
             parts.append(span.group(0))
             last = span.end()

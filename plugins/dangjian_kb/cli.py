@@ -63,11 +63,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from . import report, validate
+    from . import report, sources, validate
     from .taxonomy import TaxonomyError
 
     root = Path(args.path)
-    problem = kb_root_problem(root)
+    problem = sources.root_problem(root)
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
@@ -86,14 +86,6 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print(report.as_text(kb.findings, len(kb.entries), colour=sys.stdout.isatty()))
     return EXIT_FINDINGS if kb.errors else EXIT_OK
-
-
-def kb_root_problem(root: Path) -> str | None:
-    if not root.is_dir():
-        return f"{root}: 目录不存在。请指定知识库根目录（含 handbook/、problems/、cases/）。"
-    if not any((root / name).is_dir() for name in ("handbook", "problems", "cases")):
-        return f"{root}: 不是知识库目录：其中没有 handbook/、problems/ 或 cases/ 文件夹。"
-    return None
 
 
 def github_prefix(root: Path) -> str:

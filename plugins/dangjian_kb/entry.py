@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 from .collections import Collection
@@ -66,16 +67,19 @@ class Entry:
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 0)
 
+    def link_path(self, target: str) -> str:
+        """Where a relative Markdown link of this entry's body points, relative to the root."""
+        return posixpath.normpath(posixpath.join(posixpath.dirname(self.rel), target))
+
     def section(self, heading: str) -> str:
         """The text under a level-2 heading, up to the next level-1/2 heading."""
-        lines = self.body.split("\n")
         start = next((h for h in self.headings if h.level == 2 and h.text == heading), None)
         if start is None:
             return ""
-        i = start.line - self.body_line + 1
-        out = []
-        for ln in lines[i:]:
-            if ln.startswith("# ") or ln.startswith("## "):
-                break
-            out.append(ln)
-        return "\n".join(out).strip()
+        return "\n".join(section_lines(self.body.split("\n"), self.body_line, self.headings, start)).strip()
+
+
+def section_lines(lines: list[str], line0: int, headings: list[Heading], start: Heading) -> list[str]:
+    """The body lines under ``start`` up to the next level-1/2 heading (headings in code do not count)."""
+    end = next((h.line for h in headings if h.line > start.line and h.level <= 2), line0 + len(lines))
+    return lines[start.line - line0 + 1 : end - line0]

@@ -24,7 +24,6 @@ contributor answers a warning about two entries that only look alike.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -91,8 +90,7 @@ def refers(e: Entry, other: Entry) -> bool:
     """Whether ``e`` names ``other`` (related, [[ID]] or a file link): its writer knows it and chose a separate entry."""
     if other.id in e.related or any(link.target == other.id for link in e.wikilinks):
         return True
-    base = posixpath.dirname(e.rel)
-    return any(posixpath.normpath(posixpath.join(base, link.target)) == other.rel for link in e.file_links)
+    return any(e.link_path(link.target) == other.rel for link in e.file_links)
 
 
 def score(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> float:

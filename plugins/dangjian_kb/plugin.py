@@ -27,7 +27,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import body_links, finder_index, material_fix, nav, search_check, search_text, validate
+from . import body_links, finder_index, material_fix, nav, search_check, validate
 from . import stamp as stamp_mod
 from .collections import ALL
 from .taxonomy import TaxonomyError
@@ -127,14 +127,18 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     @event_priority(-50)  # after the search plugin wrote its index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._write_finder_index(config)
-        if self._search_plugin(config) is not None and not material_fix.patch_site(Path(config.site_dir)):
-            log.info("未找到 mkdocs-material 搜索分词代码的已知版本，未做修正（站内搜索可能漏掉查询的最后一个词）。")
+        self._fix_theme_search(config)
         self._selftest(config)
         log.debug(f"插件自身耗时 {self.own_seconds:.2f} 秒")
         target = os.environ.get("DANGJIAN_KB_TIMINGS")
         if target:  # read by bench/bench_build.py
             Path(target).write_text(json.dumps({"plugin_seconds": self.own_seconds, "steps": self.own_by_step}), "utf-8")
         self.own_seconds, self.own_by_step = 0.0, {}
+
+    @_timed
+    def _fix_theme_search(self, config: MkDocsConfig) -> None:
+        if self._search_plugin(config) is not None and not material_fix.patch_site(Path(config.site_dir)):
+            log.info("未找到 mkdocs-material 搜索分词代码的已知版本，未做修正（站内搜索可能漏掉查询的最后一个词）。")
 
     @_timed
     def _selftest(self, config: MkDocsConfig) -> None:

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 from .collections import Collection
-from .entry import Heading, Link
+from .entry import Heading, Link, section_lines
 from .findings import Collector
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_LOOSE_HEADING = re.compile(r"^\s*(?:#{1,6}\s*|\*\*|【)?\s*(.+?)\s*(?:\*\*|】)?\s*[:：]?\s*$")
 _ORDERED = re.compile(r"^\s{0,3}\d{1,9}[.)][ \t]+\S")
 _ORDERED_CJK = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[、．.）)]\s*\S")
 WIKILINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 # inline links, HTML attributes and reference definitions ([1]: javascript:…)
 _UNSAFE_URL = re.compile(r"(?:\]\(<?|href=[\"']?|src=[\"']?|^\[[^\]]+\]:<?)(?:javascript|vbscript|data):", re.I)
 _UNSAFE = [
@@ -29,6 +29,22 @@ _UNSAFE = [
 _INVISIBLE = re.compile(r"[\s\x00-\x1f]+")
 
 
+def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
+    """Each body line with its index and whether it belongs to a fenced code block (fences included)."""
+    fence: str | None = None
+    for i, line in enumerate(body.split("\n")):
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            yield i, line, True
+        elif m:
+            fence = m.group(1)
+            yield i, line, True
+        else:
+            yield i, line, False
+
+
 def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Link], list[tuple[int, str]]]:
     """One pass over the body: headings, [[ID]] links, relative .md links, and the text lines
     outside code (line number, text with inline code removed) for content rules."""
@@ -36,21 +52,14 @@ def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Li
     wikilinks: list[Link] = []
     file_links: list[Link] = []
     prose: list[tuple[int, str]] = []
-    fence: str | None = None
-    for i, line in enumerate(body.split("\n")):
+    for i, line, in_code in lines_outside_code(body):
+        if in_code:
+            continue
         lineno = line0 + i
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            continue
-        if m:
-            fence = m.group(1)
-            continue
         h = _ATX.match(line)
         if h:
             headings.append(Heading(len(h.group(1)), h.group(2).strip(), lineno))
-        text = _INLINE_CODE.sub("", line) if "`" in line else line
+        text = INLINE_CODE.sub("", line) if "`" in line else line
         if "[[" in text:
             wikilinks.extend(Link(w[1].strip(), (w[2] or "").strip() or None, lineno) for w in WIKILINK.finditer(text))
         if "](" in text:
@@ -86,12 +95,17 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
     for name in coll.headings:
         found = next((h for h in level2 if _same(h.text, name)), None)
         if found is None:
-            out.add("KB021", _near_line(lines, line0, name) or line0, _missing_message(lines, name))
+            near = _near_heading(lines, name)
+            if near is None:
+                out.add("KB021", line0, f"缺少必需的二级标题 '## {name}'。请添加该标题并在其下填写内容。")
+            else:
+                out.add("KB021", line0 + near[0], f"缺少二级标题 '## {name}'：找到的是 '{near[1]}'。"
+                                                  f"请改为 '## {name}'（两个 # 加空格）。")
             continue
         if found.text != name:
             out.add("KB021", found.line, f"标题 '## {found.text}' 应写作 '## {name}'。请按模板的标题原样书写。")
         positions.append(found)
-        content = _section_lines(lines, line0, found)
+        content = section_lines(lines, line0, headings, found)
         if not any(t.strip() and not t.lstrip().startswith("#") for t in content):
             out.add("KB023", found.line, f"'## {name}' 下没有内容。请填写这一部分。")
         elif name == "实施步骤" and not any(_ORDERED.match(t) for t in content):
@@ -108,29 +122,13 @@ def _same(text: str, name: str) -> bool:
     return text.replace(" ", "").replace("\u3000", "").rstrip(":：") == name
 
 
-def _section_lines(lines: list[str], line0: int, heading: Heading) -> list[str]:
-    out = []
-    for text in lines[heading.line - line0 + 1 :]:
-        h = _ATX.match(text)
-        if h and len(h.group(1)) <= 2:
-            break
-        out.append(text)
-    return out
-
-
-def _near_line(lines: list[str], line0: int, name: str) -> int | None:
+def _near_heading(lines: list[str], name: str) -> tuple[int, str] | None:
+    """A short line that holds the heading's words, written some other way ('### 问题描述', '**问题描述**')."""
     for i, text in enumerate(lines):
-        if name in text and len(text.strip()) <= len(name) + 8:
-            return line0 + i
-    return None
-
-
-def _missing_message(lines: list[str], name: str) -> str:
-    for text in lines:
         stripped = text.strip()
         if name in stripped and len(stripped) <= len(name) + 8:
-            return f"缺少二级标题 '## {name}'：找到的是 '{stripped}'。请改为 '## {name}'（两个 # 加空格）。"
-    return f"缺少必需的二级标题 '## {name}'。请添加该标题并在其下填写内容。"
+            return i, stripped
+    return None
 
 
 # Template prompts that `dangjian-kb new` writes: a body line or a front-matter value starting with

@@ -235,8 +235,6 @@ def _check_date(key: str, meta: dict, ln, out: Collector, ok: dict, month_ok: bo
 def _check_handbook(meta: dict, ok: dict, ln, today: dt.date, out: Collector) -> None:
     if "basis" in meta:
         _check_str_list("basis", meta, ln, out, ok)
-    if "owner" in meta:
-        _check_text("owner", meta, ln, out, ok)
     months = meta.get("review_months", 12)
     if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_REVIEW_MONTHS:
         out.add("KB013", ln("review_months"), f"'review_months' 应为 1 到 {MAX_REVIEW_MONTHS} 之间的整数（月数），现在是 '{months}'。如 'review_months: 12'。")

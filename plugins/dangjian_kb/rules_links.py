@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 from pathlib import Path
 
@@ -43,10 +42,8 @@ def _check_entry_links(e: Entry, ids: set[str], by_rel: dict[str, Entry]) -> lis
     for link in e.wikilinks:
         if link.target not in ids:
             out.append(Finding(e.rel, link.line, "KB026", f"链接 '[[{link.target}]]' 指向不存在的编号。{_fix(link.target, ids)}"))
-    base = posixpath.dirname(e.rel)
     for link in e.file_links:
-        target = posixpath.normpath(posixpath.join(base, link.target))
-        if target not in by_rel:
+        if e.link_path(link.target) not in by_rel:
             out.append(Finding(e.rel, link.line, "KB031", f"链接 '{link.target}' 指向的文件不是知识库中的条目。请检查路径，或改用 [[编号]] 写法。"))
     if e.collection.name == "handbook" and not is_chapter(e.id):
         chapter = e.id.split(".")[0]
@@ -70,7 +67,7 @@ def build_graph(entries: list[Entry], by_id: dict[str, Entry]) -> RelationGraph:
             if target in by_id:
                 graph.add(e.id, target)
         for link in e.file_links:
-            other = by_rel.get(posixpath.normpath(posixpath.join(posixpath.dirname(e.rel), link.target)))
+            other = by_rel.get(e.link_path(link.target))
             if other is not None:
                 graph.add(e.id, other.id)
     return graph

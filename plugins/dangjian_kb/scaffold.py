@@ -29,10 +29,14 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from .collections import ALL, HANDBOOK
+from .rules_body import PROMPT_MARK as MARK
+from .rules_fields import normalized_id
+from .sources import root_problem
+
 EXIT_OK, EXIT_EXISTS, EXIT_USAGE = 0, 1, 2
 KINDS = {"problem": "problems", "case": "cases", "handbook": "handbook"}
-FOLDERS = ("handbook", "problems", "cases")
-MARK = "待填写："  # rules_body.PROMPT_MARK; not imported, so that `check` stays free of this module
+FOLDERS = tuple(c.name for c in ALL)
 
 _NAME_ID = re.compile(r"(HB|P|C)[-－_–—]?(\d+(?:\.\d+)*)", re.IGNORECASE)
 _META_ID = re.compile(r"^\s*id\s*[:：]\s*[\"']?\s*(HB|P|C)\s*[-－_–—]?\s*(\d+(?:\.\d+)*)", re.IGNORECASE | re.MULTILINE)
@@ -90,10 +94,9 @@ def create(kind: str, title: str, *, root: Path = Path("."), category: str | Non
            today: dt.date | None = None) -> tuple[Path, str, list[str]]:
     """Write the new entry; return its path (root joined with the relative path), id and notes for the writer."""
     root = Path(root)
-    if not root.is_dir():
-        raise ScaffoldError(f"{root}: 目录不存在。请用 --root 指定知识库根目录（含 handbook/、problems/、cases/）。")
-    if not any((root / name).is_dir() for name in FOLDERS):
-        raise ScaffoldError(f"{root}: 不是知识库目录：其中没有 handbook/、problems/ 或 cases/ 文件夹。请用 --root 指定。")
+    problem = root_problem(root)
+    if problem:
+        raise ScaffoldError(problem + "请用 --root 指定。")
     collection = KINDS[kind]
     if entry_id and collection != "handbook":
         raise ScaffoldError("--id 只用于手册（handbook）。问题和案例的编号由工具自动分配为下一个未用编号，不必指定。")
@@ -198,8 +201,6 @@ def choose_id(collection: str, requested: str | None, used: dict[str, str]) -> t
 
 
 def _handbook_id(requested: str | None, used: dict[str, str]) -> tuple[str, list[str]]:
-    from .collections import HANDBOOK  # noqa: PLC0415 - tiny, but keep the module's imports at the standard library
-
     numbers = [tuple(int(n) for n in i[3:].split(".")) for i in used if i.startswith("HB-")]
     if requested is None:
         if not numbers:
@@ -209,8 +210,8 @@ def _handbook_id(requested: str | None, used: dict[str, str]) -> tuple[str, list
         return f"HB-{chapter}.{section}", []
     value = requested.strip()
     if not HANDBOOK.id_pattern.fullmatch(value):
-        m = re.fullmatch(r"\s*(?:hb|HB|Hb|hB)\s*[-－_–—]?\s*([1-9]\d*(?:[.．][1-9]\d*){0,2})\s*", value)
-        fix = f"是否想写 'HB-{m[1].replace('．', '.')}'？" if m else "格式为 HB-2（章）或 HB-2.3、HB-2.3.1（节）。"
+        guess = normalized_id(value, HANDBOOK)
+        fix = f"是否想写 '{guess}'？" if guess else f"格式为 {HANDBOOK.id_hint}。"
         raise ScaffoldError(f"手册编号 '{value}' 格式不对。{fix}")
     if value in used:
         raise ScaffoldError(f"编号 '{value}' 已被 {used[value]} 使用，编号不可重复。请换一个编号，或直接编辑该文件。", EXIT_EXISTS)

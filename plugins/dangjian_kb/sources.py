@@ -29,6 +29,15 @@ class Scan:
     findings: list[Finding]
 
 
+def root_problem(root: Path) -> str | None:
+    """Why ``root`` is not a knowledge base (Chinese, for the user), or None."""
+    if not root.is_dir():
+        return f"{root}: 目录不存在。请指定知识库根目录（含 handbook/、problems/、cases/）。"
+    if not any((root / coll.name).is_dir() for coll in ALL):
+        return f"{root}: 不是知识库目录：其中没有 handbook/、problems/ 或 cases/ 文件夹。"
+    return None
+
+
 def scan(root: Path) -> Scan:
     root = root.resolve()
     result = Scan([], [], [])

@@ -61,14 +61,13 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path, taxonomy_path: Path | None = None, today: dt.date | None = None,
-         extra_rules: tuple = ()) -> KnowledgeBase:
+def load(root: Path, taxonomy_path: Path | None = None, today: dt.date | None = None) -> KnowledgeBase:
     """Read and validate everything under ``root``. Raises TaxonomyError only for a broken taxonomy file."""
     with gc_paused():
-        return _load(Path(root), taxonomy_path, today, extra_rules)
+        return _load(Path(root), taxonomy_path, today)
 
 
-def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None, extra_rules: tuple) -> KnowledgeBase:
+def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None) -> KnowledgeBase:
     tax = taxonomy_mod.load(taxonomy_path if taxonomy_path is not None else root / taxonomy_mod.DEFAULT_FILE)
     today = today or dt.date.today()
     scan = sources.scan(root)
@@ -77,8 +76,6 @@ def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None, extra_r
     for src in scan.sources:
         out = Collector(src.rel)
         entry = _load_one(src, tax, today, out)
-        for rule in extra_rules:
-            rule(src, entry, out)
         findings.extend(out.items)
         if entry is not None:
             entries.append(entry)
@@ -95,15 +92,13 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
     headings, wikilinks, file_links, prose = rules_body.scan_body(parsed.body, parsed.body_line)
     rules_body.check_unsafe(prose, out)
     privacy.check(src.text, parsed.data.get(rules_fields.PRIVACY_FIELD) if parsed.data else None, today, out)
-    if parsed.data is None:
-        if rules_body.PROMPT_WORD in src.text:
-            rules_body.check_prompts(None, {}, prose, out)
-        return None
-    meta = rules_fields.check_fields(src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out)
-    rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
-    if rules_body.PROMPT_WORD in src.text:
+    meta = None
+    if parsed.data is not None:
+        meta = rules_fields.check_fields(src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out)
+        rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
+    if rules_body.PROMPT_WORD in src.text:  # after the field rules: a prompt replaces their findings
         rules_body.check_prompts(parsed.data, parsed.key_lines, prose, out)
-    if "id" not in meta:
+    if meta is None or "id" not in meta:
         return None
     return Entry(meta["id"], src.collection, src.rel, meta, parsed.key_lines, parsed.body,
                  parsed.body_line, headings, wikilinks, file_links)
