@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 
 from .entry import Entry
+from .rules_body import WIKILINK
 from .search_text import QUESTION_WORDS, dictionary_terms, plain, tokens
 from .validate import KnowledgeBase
 
@@ -19,16 +20,21 @@ BOOSTS = {"title": 4.0, "tags": 2.5, "facet": 1.5, "body": 1.0}
 # The section a result card quotes: what a member looking for an answer wants to read first.
 ANSWER_HEADINGS = {"problems": "解决建议", "cases": "关键因素", "handbook": None}
 SNIPPET_CHARS = 90
-_WIKI = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def _fields(e: Entry, kb: KnowledgeBase) -> dict[str, str]:
-    def resolve(m: re.Match[str]) -> str:
+def _linked_words(text: str, kb: KnowledgeBase, with_title: bool) -> str:
+    """[[ID|text]] as its text, [[ID]] as the target's title; ``with_title`` keeps the title too."""
+    def words(m: re.Match[str]) -> str:
         target = kb.by_id.get(m[1].strip())
-        return (m[2] or "") + " " + (target.title if target else m[1])
+        title = target.title if target else m[1]
+        return f"{m[2] or ''} {title}" if with_title else (m[2] or title)
 
-    body = _WIKI.sub(resolve, e.body)
+    return WIKILINK.sub(words, text)
+
+
+def _fields(e: Entry, kb: KnowledgeBase) -> dict[str, str]:
+    body = _linked_words(e.body, kb, with_title=True)
     facet = " ".join(filter(None, [e.category, e.topic, e.meta.get("source"), e.meta.get("kind"), e.meta.get("unit")]))
     return {"title": e.title, "tags": " ".join(e.tags), "facet": facet, "body": plain(body)}
 
@@ -37,7 +43,7 @@ def snippet(e: Entry, kb: KnowledgeBase) -> str:
     heading = ANSWER_HEADINGS[e.collection.name]
     text = e.section(heading) if heading else e.body
     text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
-    text = _WIKI.sub(lambda m: m[2] or (kb.by_id[m[1]].title if m[1] in kb.by_id else m[1]), text)
+    text = _linked_words(text, kb, with_title=False)
     text = re.sub(r"\s+", " ", plain(text)).strip()
     return text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
 
@@ -129,7 +135,7 @@ def as_script(index: dict) -> str:
     return "window.KB_FINDER_INDEX=" + body.replace("</", "<\\/") + ";\n"
 
 
-def script_for(root: str, taxonomy: str | None, synonyms: str | None, today: str) -> str:
+def script_for(root: str, taxonomy: str, synonyms: str, today: str) -> str:
     """The whole job from the sources, for a worker process: the plugin builds the finder's
     index on the second core while MkDocs renders pages on the first."""
     import datetime as dt
@@ -137,5 +143,5 @@ def script_for(root: str, taxonomy: str | None, synonyms: str | None, today: str
 
     from . import search_text, validate
 
-    kb = validate.load(Path(root), Path(taxonomy) if taxonomy else None, dt.date.fromisoformat(today))
-    return as_script(build(kb, search_text.load_synonyms(Path(synonyms) if synonyms else None)))
+    kb = validate.load(Path(root), Path(taxonomy), dt.date.fromisoformat(today))
+    return as_script(build(kb, search_text.load_synonyms(Path(synonyms))))

@@ -163,9 +163,8 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.kb = self._load()
         self.views = Views(self.kb, self.today)
         self.entries_by_src = {}
-        by_rel = {e.rel: e for e in self.kb.entries}
         for entry in self.kb.entries:
-            self._add(files, config, entry.src_uri, entry.title, body_links.rewrite(entry, self.kb.by_id, by_rel))
+            self._add(files, config, entry.src_uri, entry.title, body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel))
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
         self.stamp = self._stamp()
@@ -199,8 +198,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     def _start_finder_index(self) -> None:
         """Build the finder's index in a worker process, in parallel with page rendering;
         in-process where no worker can be started."""
-        path = self.root / self.config.synonyms
-        args = (str(self.root), str(self.root / self.config.taxonomy), str(path) if path.is_file() else None,
+        args = (str(self.root), str(self.root / self.config.taxonomy), str(self.root / self.config.synonyms),
                 self.today.isoformat())
         try:
             # spawn, not fork: `mkdocs serve` runs threads, and a forked child may inherit a held lock

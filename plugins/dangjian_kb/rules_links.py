@@ -59,9 +59,8 @@ def _fix(target: str, ids: set[str]) -> str:
     return f"是否想写 '{guess}'？" if guess else "请检查编号，或先添加该条目。"
 
 
-def build_graph(entries: list[Entry], by_id: dict[str, Entry]) -> RelationGraph:
+def build_graph(entries: list[Entry], by_id: dict[str, Entry], by_rel: dict[str, Entry]) -> RelationGraph:
     graph = RelationGraph()
-    by_rel = {e.rel: e for e in entries}
     for e in entries:
         for target in [*e.related, *(link.target for link in e.wikilinks)]:
             if target in by_id:

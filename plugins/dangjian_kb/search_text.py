@@ -8,6 +8,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import yaml
 
@@ -54,9 +55,12 @@ def dictionary_terms() -> tuple[str, ...]:
     return tuple(sorted({normalize(w) for w in words}, key=lambda w: (-len(w), w)))
 
 
-def load_synonyms(path=None) -> list[list[str]]:
-    src = path.read_text("utf-8") if path is not None else \
-        resources.files("dangjian_kb").joinpath("data", "synonyms.yml").read_text("utf-8")
+def load_synonyms(path: Path | None = None) -> list[list[str]]:
+    """``path`` if it exists, else the shipped list (as the taxonomy falls back to the default)."""
+    if path is not None and path.is_file():
+        src = path.read_text("utf-8")
+    else:
+        src = resources.files("dangjian_kb").joinpath("data", "synonyms.yml").read_text("utf-8")
     data = yaml.safe_load(src) or {}
     groups = data.get("groups", []) if isinstance(data, dict) else []
     return [[normalize(str(w)) for w in g] for g in groups if isinstance(g, list) and len(g) >= 2]

@@ -45,13 +45,14 @@ def scan(root: Path) -> Scan:
     for coll in ALL:
         folder = root / coll.name
         if folder.is_dir():
-            _walk(root, folder, coll, result, seen)
+            _walk(root, folder, coll.name, coll, result, seen)
     result.sources.sort(key=lambda s: s.rel)
     result.assets.sort()
     return result
 
 
-def _walk(root: Path, folder: Path, coll: Collection, out: Scan, seen: set[Path]) -> None:
+def _walk(root: Path, folder: Path, rel_dir: str, coll: Collection, out: Scan, seen: set[Path]) -> None:
+    """``rel_dir`` is ``folder`` relative to ``root``: names are joined as strings, not resolved."""
     try:
         real = folder.resolve()
     except (OSError, RuntimeError):
@@ -62,18 +63,18 @@ def _walk(root: Path, folder: Path, coll: Collection, out: Scan, seen: set[Path]
     try:
         items = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
-        out.findings.append(Finding(_rel(root, Path(folder)), 0, "KB036", f"无法读取文件夹（{exc.strerror}）。请检查权限。"))
+        out.findings.append(Finding(rel_dir, 0, "KB036", f"无法读取文件夹（{exc.strerror}）。请检查权限。"))
         return
     for item in items:
-        path = Path(item.path)
-        rel = _rel(root, path)
         if item.name.startswith("."):
             continue  # .gitkeep, .DS_Store: editor and VCS files, never content
+        path = Path(item.path)
+        rel = f"{rel_dir}/{item.name}"
         if item.is_symlink() and not _inside(root, path):
             out.findings.append(Finding(rel, 0, "KB011", "符号链接指向知识库之外，已拒绝读取。请把文件本身放入仓库。"))
             continue
         if item.is_dir():
-            _walk(root, path, coll, out, seen)
+            _walk(root, path, rel, coll, out, seen)
             continue
         suffix = path.suffix.lower()
         if suffix in ASSET_SUFFIXES:
@@ -135,13 +136,6 @@ def _looks_utf16(head: bytes) -> bool:
         if text and printable / len(text) > 0.95 and "\x00" not in text:
             return True
     return False
-
-
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _inside(root: Path, path: Path) -> bool:

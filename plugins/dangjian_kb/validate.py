@@ -35,6 +35,7 @@ class KnowledgeBase:
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entries}
+        self.by_rel = {e.rel: e for e in self.entries}  # what relative .md links name
 
     @property
     def errors(self) -> list[Finding]:
@@ -83,7 +84,7 @@ def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None) -> Know
     findings.extend(cross)
     findings.extend(neardup.check(entries))
     kb = KnowledgeBase(root, tax, sorted(entries, key=lambda e: id_sort_key(e.id)), sorted(set(findings)), scan.assets)
-    kb.graph = rules_links.build_graph(kb.entries, kb.by_id)
+    kb.graph = rules_links.build_graph(kb.entries, kb.by_id, kb.by_rel)
     return kb
 
 

@@ -12,8 +12,7 @@ from functools import cached_property
 
 import jinja2
 
-from . import urls
-from . import body_links
+from . import body_links, urls
 from .collections import ALL, BY_NAME, is_chapter
 from .entry import Entry
 from .validate import KnowledgeBase
@@ -37,7 +36,6 @@ def make_env() -> jinja2.Environment:
         auto_reload=False,  # templates ship in the package; no stat() per page
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=False,
     )
 
 
@@ -57,13 +55,10 @@ class Views:
         self.today = today or dt.date.today()
         self.env = make_env()
         self._slugs = {c.name: c.slug for c in kb.taxonomy.categories}
-        self._templates: dict[str, jinja2.Template] = {}
 
     # -- helpers -------------------------------------------------------------
     def render(self, template: str, here: str, **ctx: object) -> str:
-        if template not in self._templates:
-            self._templates[template] = self.env.get_template(template)
-        return self._templates[template].render(
+        return self.env.get_template(template).render(
             link=lambda url: urls.relative(here, url),
             tag_url=urls.tag,
             category_url=self.category_url,
@@ -196,10 +191,8 @@ class Views:
 
     def print_page(self, to_html: Callable[[str], str]) -> GeneratedPage:
         """The whole handbook on one page; ``to_html`` renders Markdown the way the site does."""
-        by_rel = {e.rel: e for e in self.kb.entries}
-
         def body(e: Entry) -> str:
-            return _demote(to_html(body_links.rewrite(e, self.kb.by_id, by_rel, here=urls.PRINT)))
+            return _demote(to_html(body_links.rewrite(e, self.kb.by_id, self.kb.by_rel, here=urls.PRINT)))
 
         chapters = [{"entry": ch["entry"], "html": body(ch["entry"]),
                      "sections": [{"entry": s, "html": body(s)} for s in ch["sections"]]}
