@@ -77,6 +77,19 @@ def finder_results(page, query: str) -> list[str]:
     return page.eval_on_selector_all("#kb-results [data-entry-id]", "els => els.map(e => e.dataset.entryId)")
 
 
+def _settled_results(page, interval_ms: int = 250, rounds: int = 40) -> list[str]:
+    """Result links once two looks in a row agree (material renders results in batches)."""
+    script = "() => [...document.querySelectorAll('.md-search-result__item > a')].map(e => e.href)"
+    last = page.evaluate(script)
+    for _ in range(rounds):
+        page.wait_for_timeout(interval_ms)
+        now = page.evaluate(script)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def site_search_results(page, query: str, timeout_s: float = 60) -> list[str]:
     """Type ``query`` into mkdocs-material's search box; return result page addresses in order.
 
@@ -89,10 +102,16 @@ def site_search_results(page, query: str, timeout_s: float = 60) -> list[str]:
     deadline = time.monotonic() + timeout_s
     attempt = 0
     while True:
-        page.focus("input.md-search__input")
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Backspace")
-        page.keyboard.type(query + " " * (attempt % 2), delay=10)  # key events, not .value
+        # The whole query at once, then a key release: material reads the box on keyup, so it
+        # never searches a half-typed prefix whose late results could be taken for the answer.
+        page.fill("input.md-search__input", "")  # clear the previous answer first
+        page.press("input.md-search__input", "End")
+        try:
+            page.wait_for_function(f"() => !/结果|没有/.test({meta})", timeout=2_000)
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: the box was already empty
+            pass
+        page.fill("input.md-search__input", query + " " * (attempt % 2))
+        page.press("input.md-search__input", "End")
         try:
             page.wait_for_function(f"() => /结果|没有/.test({meta})", timeout=2_000)
             break
@@ -102,8 +121,7 @@ def site_search_results(page, query: str, timeout_s: float = 60) -> list[str]:
             if (ready and attempt >= 2) or time.monotonic() > deadline:
                 return []
     page.evaluate("window.__kbSearchAnswered = true")
-    page.wait_for_timeout(300)  # material debounces input; let the last query settle
-    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    hrefs = _settled_results(page)
     seen: list[str] = []
     for href in hrefs:
         page_url = href.split("?")[0].split("#")[0]
