@@ -49,12 +49,20 @@ def measure(cfg: Path, runs: int) -> dict:
         rss.append(peak)
         plugin.append(json.loads(data).get("plugin_seconds", 0.0))
     site = sites.site_dir(cfg)
-    pages = sorted(p.stat().st_size for folder in ("problems", "cases") for p in (site / folder).glob("*.html")
-                   if p.name != "index.html")
+    pages = sorted(
+        p.stat().st_size
+        for folder in ("problems", "cases")
+        for p in (site / folder).glob("*.html")
+        if p.name != "index.html"
+    )
     wall = statistics.median(walls)
-    return {"wall": wall, "rss": statistics.median(rss), "page_kb": statistics.median(pages) / 1024,
-            "share": statistics.median(plugin) / wall if wall else 0.0,
-            "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6}
+    return {
+        "wall": wall,
+        "rss": statistics.median(rss),
+        "page_kb": statistics.median(pages) / 1024,
+        "share": statistics.median(plugin) / wall if wall else 0.0,
+        "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
+    }
 
 
 def main() -> int:
@@ -69,18 +77,24 @@ def main() -> int:
         if n in args.plain_sizes:
             rows.append((n, "plain material + prune", measure(plain_config(kb), args.runs)))
         rows.append((n, "dangjian-kb", measure(sites.write_config(kb, "kb", sites.KB_PLUGINS), args.runs)))
-    print("\n| entries | configuration | build s (median) | peak RSS MB | median entry page KB | site MB | plugin share |")
+    print(
+        "\n| entries | configuration | build s (median) | peak RSS MB | median entry page KB | site MB | plugin share |"
+    )
     print("|---|---|---|---|---|---|---|")
     for n, name, r in rows:
         share = f"{r['share']:.1%}" if name == "dangjian-kb" else "–"
-        print(f"| {n} | {name} | {r['wall']:.1f} | {r['rss']:.0f} | {r['page_kb']:.1f} | {r['site_mb']:.0f} | {share} |")
+        print(
+            f"| {n} | {name} | {r['wall']:.1f} | {r['rss']:.0f} | {r['page_kb']:.1f} | {r['site_mb']:.0f} | {share} |"
+        )
     ours = {n: r for n, name, r in rows if name == "dangjian-kb"}
     plain = {n: r for n, name, r in rows if name != "dangjian-kb"}
     print()
     if 1000 in ours and 1000 in plain:
         ok = ours[1000]["wall"] <= plain[1000]["wall"]
-        print(f"1,000 entries: {ours[1000]['wall']:.1f} s vs plain {plain[1000]['wall']:.1f} s "
-              f"(ratio {ours[1000]['wall'] / plain[1000]['wall']:.2f}, target ≤ 1): {'PASS' if ok else 'FAIL'}")
+        print(
+            f"1,000 entries: {ours[1000]['wall']:.1f} s vs plain {plain[1000]['wall']:.1f} s "
+            f"(ratio {ours[1000]['wall'] / plain[1000]['wall']:.2f}, target ≤ 1): {'PASS' if ok else 'FAIL'}"
+        )
     if 1000 in ours and 5000 in ours:
         ratio = ours[5000]["wall"] / ours[1000]["wall"]
         print(f"5,000 / 1,000 build time: {ratio:.2f} (target ≤ 5.5): {'PASS' if ratio <= 5.5 else 'FAIL'}")

@@ -37,6 +37,7 @@ TARGET_ENTRIES, TARGET_SECONDS = 10_000, 2.0
 
 try:
     import yaml  # noqa: F401 - synth needs it
+
     import dangjian_kb  # noqa: F401
 except ImportError:  # run with the project's venv, which has the package installed
     if VENV_PY.exists() and Path(sys.executable).resolve() != VENV_PY.resolve():
@@ -47,8 +48,8 @@ sys.path.insert(0, str(BENCH))
 import synth  # noqa: E402
 from sites import ensure_kb, run_child  # noqa: E402
 
-
 # --------------------------------------------------------------------------- subprocess timing
+
 
 def cli_path() -> list[str]:
     exe = Path(sys.executable).parent / "dangjian-kb"
@@ -69,6 +70,7 @@ def validate_run(cli: list[str], kb: Path) -> dict:
 
 # --------------------------------------------------------------------------- in-process phases
 
+
 def phase_times(kb: Path, runs: int) -> dict[str, float]:
     """Median over ``runs`` fresh child processes (so no heap left over from earlier runs skews it):
     each child times the phases once, and, separately, another child times validate.load() as is."""
@@ -85,7 +87,7 @@ def phase_times(kb: Path, runs: int) -> dict[str, float]:
 
 
 def _load_child(kb: Path) -> None:
-    from dangjian_kb import validate
+    from dangjian_kb.check import validate
 
     a = time.perf_counter()
     validate.load(kb, today=synth.REF_DATE)
@@ -117,7 +119,7 @@ def _phases_child(kb: Path) -> None:
     import functools
     import types
 
-    from dangjian_kb import report, validate
+    from dangjian_kb.check import report, validate
 
     pc = time.perf_counter
     times: dict[str, float] = {}
@@ -149,6 +151,7 @@ def _phases_child(kb: Path) -> None:
             finally:
                 times[label] = times.get(label, 0.0) + pc() - t0
                 stack.pop()
+
         return timed
 
     patches = []
@@ -201,21 +204,26 @@ def _phases_child(kb: Path) -> None:
 def startup_times(runs: int) -> dict[str, float]:
     py = sys.executable
     out = {}
-    for label, code in [("python -c pass", "pass"),
-                        ("python -c 'import dangjian_kb.cli, .validate, .report'",
-                         "import dangjian_kb.cli, dangjian_kb.validate, dangjian_kb.report")]:
+    for label, code in [
+        ("python -c pass", "pass"),
+        (
+            "python -c 'import dangjian_kb.cli, .validate, .report'",
+            "import dangjian_kb.cli, dangjian_kb.check.validate, dangjian_kb.check.report",
+        ),
+    ]:
         out[label] = statistics.median(run_child([py, "-c", code], BENCH)["wall"] for _ in range(runs))
     return out
 
 
 # --------------------------------------------------------------------------- profile
 
+
 def profile(kb: Path, top: int) -> None:
     import cProfile
     import io
     import pstats
 
-    from dangjian_kb import validate
+    from dangjian_kb.check import validate
 
     prof = cProfile.Profile()
     prof.enable()
@@ -236,6 +244,7 @@ def profile(kb: Path, top: int) -> None:
 
 # --------------------------------------------------------------------------- main
 
+
 def _loadavg() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -252,9 +261,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--entries", type=int, default=TARGET_ENTRIES)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--target", type=float, default=TARGET_SECONDS, help="seconds allowed at --entries (scaled linearly)")
-    ap.add_argument("--text-bytes", type=int, default=1024,
-                    help="body text per entry, UTF-8 bytes (1024 = the ~1 KB spec; real entries are ~4.5 KB)")
+    ap.add_argument(
+        "--target", type=float, default=TARGET_SECONDS, help="seconds allowed at --entries (scaled linearly)"
+    )
+    ap.add_argument(
+        "--text-bytes",
+        type=int,
+        default=1024,
+        help="body text per entry, UTF-8 bytes (1024 = the ~1 KB spec; real entries are ~4.5 KB)",
+    )
     ap.add_argument("--regen", action="store_true", help="regenerate the KB even when cached")
     ap.add_argument("--phase-runs", type=int, default=3, help="in-process phase timing repetitions (0 = skip)")
     ap.add_argument("--profile", action="store_true", help="always print a cProfile summary")
@@ -265,23 +280,29 @@ def main(argv: list[str] | None = None) -> int:
     kb, counts, generated = ensure_kb(args.entries, args.seed, args.regen, args.text_bytes)
     gen_s = time.perf_counter() - t0
     size_mb = sum(f.stat().st_size for f in kb.rglob("*.md")) / 1e6
-    print(f"KB: {kb.relative_to(REPO)}  ({'generated' if generated else 'cached'} in {gen_s:.1f} s; "
-          f"{counts['chapters']} chapters + {counts['sections']} sections, {counts['problems']} problems, "
-          f"{counts['cases']} cases; {size_mb:.1f} MB of Markdown)")
+    print(
+        f"KB: {kb.relative_to(REPO)}  ({'generated' if generated else 'cached'} in {gen_s:.1f} s; "
+        f"{counts['chapters']} chapters + {counts['sections']} sections, {counts['problems']} problems, "
+        f"{counts['cases']} cases; {size_mb:.1f} MB of Markdown)"
+    )
 
     cli = cli_path()
     doc = validate_run(cli, kb)
     errors, warnings = doc["errors"], doc["warnings"]
-    print(f"Validation: `dangjian-kb check --format json` -> {doc['entries']} entries, "
-          f"{len(doc['findings'])} findings ({errors} errors, {warnings} warnings)")
+    print(
+        f"Validation: `dangjian-kb check --format json` -> {doc['entries']} entries, "
+        f"{len(doc['findings'])} findings ({errors} errors, {warnings} warnings)"
+    )
     if errors or doc["entries"] != args.entries:
         for f in doc["findings"][:20]:
             print(f"  {f['path']}:{f['line']}: {f['code']} {f['message']}")
         raise SystemExit("FAIL: the synthetic KB must load completely with zero errors")
 
     cmd = [*cli, "check", str(kb)]
-    print(f"Timed command: `{' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}` "
-          f"(cwd bench/, 1 warm-up + {args.runs} runs)")
+    print(
+        f"Timed command: `{' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}` "
+        f"(cwd bench/, 1 warm-up + {args.runs} runs)"
+    )
     load_before = _loadavg()
     run_child(cmd, BENCH)  # warm-up: page cache, .pyc
     results = []
@@ -301,13 +322,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"avg file size: {1e6 * size_mb / args.entries / 1024:.2f} KiB\n")
     print("| entries | runs | median wall s | min s | max s | median CPU s | peak RSS MB | target | result |")
     print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
-    print(f"| {args.entries:,} | {args.runs} | {med:.3f} | {min(walls):.3f} | {max(walls):.3f} | {cpu:.3f} | "
-          f"{rss_mb:.1f} | < {target:g} s ({TARGET_ENTRIES:,} entries < {TARGET_SECONDS:g} s) | {verdict} |")
-    print(f"\nall runs (s): {', '.join(f'{w:.3f}' for w in walls)}; "
-          f"load average before: {load_before}, after: {_loadavg()} ({os.cpu_count()} CPUs)")
+    print(
+        f"| {args.entries:,} | {args.runs} | {med:.3f} | {min(walls):.3f} | {max(walls):.3f} | {cpu:.3f} | "
+        f"{rss_mb:.1f} | < {target:g} s ({TARGET_ENTRIES:,} entries < {TARGET_SECONDS:g} s) | {verdict} |"
+    )
+    print(
+        f"\nall runs (s): {', '.join(f'{w:.3f}' for w in walls)}; "
+        f"load average before: {load_before}, after: {_loadavg()} ({os.cpu_count()} CPUs)"
+    )
     if med > 1.1 * cpu:
-        print(f"note: median wall {med:.3f} s exceeds median CPU {cpu:.3f} s by "
-              f"{100 * (med / cpu - 1):.0f} %: the machine was busy; rerun on an idle machine.")
+        print(
+            f"note: median wall {med:.3f} s exceeds median CPU {cpu:.3f} s by "
+            f"{100 * (med / cpu - 1):.0f} %: the machine was busy; rerun on an idle machine."
+        )
 
     if Path("/usr/bin/time").exists():
         r = run_child(["/usr/bin/time", "-f", "TIME %e s %M KB", *cmd], BENCH)
@@ -326,8 +353,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {k} | {v:.3f} | {share} |")
         for k, v in st.items():
             print(f"| start-up: `{k}` | {v:.3f} | |")
-        print(f"\nsubprocess median {med:.3f} s ≈ import/start-up {list(st.values())[-1]:.3f} s + "
-              f"validate.load {ph['validate.load() as is (what check calls)']:.3f} s + output/exit")
+        print(
+            f"\nsubprocess median {med:.3f} s ≈ import/start-up {list(st.values())[-1]:.3f} s + "
+            f"validate.load {ph['validate.load() as is (what check calls)']:.3f} s + output/exit"
+        )
 
     if args.profile or verdict == "FAIL":
         profile(kb, args.top)

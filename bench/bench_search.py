@@ -81,9 +81,15 @@ def speed(entries: int, queries: list[str]) -> dict:
         for q in queries:
             per_query.append(_query_ms(page, q))
     per_query.sort()
-    return {"entries": entries, "raw_mb": len(index) / 1e6, "gzip_mb": len(gzip.compress(index)) / 1e6,
-            "index_s": index_seconds, "ready_ms": statistics.median(ready),
-            "q_median": statistics.median(per_query), "q_p95": per_query[int(0.95 * (len(per_query) - 1))]}
+    return {
+        "entries": entries,
+        "raw_mb": len(index) / 1e6,
+        "gzip_mb": len(gzip.compress(index)) / 1e6,
+        "index_s": index_seconds,
+        "ready_ms": statistics.median(ready),
+        "q_median": statistics.median(per_query),
+        "q_p95": per_query[int(0.95 * (len(per_query) - 1))],
+    }
 
 
 def _query_ms(page, query: str) -> float:
@@ -93,7 +99,8 @@ def _query_ms(page, query: str) -> float:
 
 
 def _index_build_seconds(kb: Path) -> float:
-    from dangjian_kb import finder_index, search_text, validate
+    from dangjian_kb.check import validate
+    from dangjian_kb.search import finder_index, search_text
 
     loaded = validate.load(kb)
     start = time.perf_counter()
@@ -117,12 +124,16 @@ def main() -> int:
             print(f"| {name} | {recall:.3f} | {mrr:.3f} | recall@5 ≥ 0.9, MRR ≥ 0.75: {ok} |")
     if not args.skip_speed:
         queries = [q["q"] for q in yaml.safe_load(EVAL.read_text("utf-8"))["queries"]]
-        print("\n| entries | index raw MB | gzip MB | index build s | ready after load ms | query median ms | query p95 ms |")
+        print(
+            "\n| entries | index raw MB | gzip MB | index build s | ready after load ms | query median ms | query p95 ms |"
+        )
         print("|---|---|---|---|---|---|---|")
         for n in args.sizes:
             r = speed(n, queries)
-            print(f"| {r['entries']} | {r['raw_mb']:.2f} | {r['gzip_mb']:.2f} | {r['index_s']:.2f} | {r['ready_ms']:.0f}"
-                  f" | {r['q_median']:.1f} | {r['q_p95']:.1f} |")
+            print(
+                f"| {r['entries']} | {r['raw_mb']:.2f} | {r['gzip_mb']:.2f} | {r['index_s']:.2f} | {r['ready_ms']:.0f}"
+                f" | {r['q_median']:.1f} | {r['q_p95']:.1f} |"
+            )
         print("targets at 5,000: ready ≤ 300 ms, median ≤ 20 ms, p95 ≤ 50 ms")
     return 0
 

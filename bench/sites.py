@@ -30,8 +30,12 @@ def _digest(*paths: Path) -> str:
 def ensure_kb(entries: int, seed: int, regen: bool, text_bytes: int = 1024) -> tuple[Path, dict, bool]:
     out = BENCH / "out" / (f"n{entries}-s{seed}" + (f"-t{text_bytes}" if text_bytes != 1024 else ""))
     stamp = out / ".bench-cache.json"
-    key = {"entries": entries, "seed": seed, "text_bytes": text_bytes,
-           "synth": _digest(Path(synth.__file__), synth.DEFAULT_TAXONOMY)}
+    key = {
+        "entries": entries,
+        "seed": seed,
+        "text_bytes": text_bytes,
+        "synth": _digest(Path(synth.__file__), synth.DEFAULT_TAXONOMY),
+    }
     if not regen and stamp.is_file() and (out / synth.MARKER).is_file():
         cached = json.loads(stamp.read_text("utf-8"))
         if cached.get("key") == key:
@@ -55,7 +59,9 @@ def write_config(kb: Path, name: str, plugins: str, features: str = "navigation.
     cfg.write_text(
         f"site_name: bench\ndocs_dir: docs\nsite_dir: site-{name}\nuse_directory_urls: false\n"
         f"theme:\n  name: material\n  language: zh\n  font: false\n  features: [{features}]\n"
-        f"plugins:\n{plugins}\n", "utf-8")
+        f"plugins:\n{plugins}\n",
+        "utf-8",
+    )
     return cfg
 
 
@@ -72,9 +78,14 @@ def run_child(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return {"wall": wall, "rc": proc.returncode, "maxrss_kib": ru.ru_maxrss,
-                "cpu": ru.ru_utime + ru.ru_stime, "stdout": out.read().decode("utf-8", "replace"),
-                "stderr": err.read().decode("utf-8", "replace")}
+        return {
+            "wall": wall,
+            "rc": proc.returncode,
+            "maxrss_kib": ru.ru_maxrss,
+            "cpu": ru.ru_utime + ru.ru_stime,
+            "stdout": out.read().decode("utf-8", "replace"),
+            "stderr": err.read().decode("utf-8", "replace"),
+        }
 
 
 def build(cfg: Path, extra_env: dict | None = None) -> tuple[float, float]:

@@ -70,44 +70,176 @@ TOPIC_TERMS: dict[str, list[str]] = {
     "规范手册": ["规范化手册", "工作流程", "操作指引", "常见问题解答"],
     "问题案例库": ["问题库", "案例集", "案例征集", "问题清单"],
 }
-GENERAL_TERMS = ["三会一课", "主题党日", "组织生活会", "党费", "发展对象", "换届选举", "书记项目", "党建品牌", "预备党员", "支部工作台账"]
+GENERAL_TERMS = [
+    "三会一课",
+    "主题党日",
+    "组织生活会",
+    "党费",
+    "发展对象",
+    "换届选举",
+    "书记项目",
+    "党建品牌",
+    "预备党员",
+    "支部工作台账",
+]
 
-ROLES = ["支部书记", "组织委员", "宣传委员", "纪检委员", "党小组长", "支部委员会", "上级党委组织部门",
-         "党委书记", "党务工作者", "党建指导员", "支部副书记"]
-MEMBERS = ["党员", "预备党员", "发展对象", "入党积极分子", "流动党员", "离退休党员", "青年党员",
-           "在职党员", "一线党员", "老党员"]
+ROLES = [
+    "支部书记",
+    "组织委员",
+    "宣传委员",
+    "纪检委员",
+    "党小组长",
+    "支部委员会",
+    "上级党委组织部门",
+    "党委书记",
+    "党务工作者",
+    "党建指导员",
+    "支部副书记",
+]
+MEMBERS = [
+    "党员",
+    "预备党员",
+    "发展对象",
+    "入党积极分子",
+    "流动党员",
+    "离退休党员",
+    "青年党员",
+    "在职党员",
+    "一线党员",
+    "老党员",
+]
 REGIONS = ["城东", "城南", "城西", "河西", "江北", "新区", "开发区", "高新区", "东湖", "北山"]
-ORGS = ["市供水公司", "县供电公司", "区卫健委机关", "街道幸福社区", "软件企业", "市公交集团", "国有物流公司",
-        "热电厂", "建工集团项目部", "农业农村局", "市燃气公司", "第一中学", "人民医院", "智慧物流园",
-        "镇政府", "村党组织", "税务分局", "商贸集团"]
-BRANCHES = ["第一党支部", "第二党支部", "第三党支部", "机关党支部", "运行党支部", "营销党支部",
-            "离退休党支部", "联合党支部", "项目党支部", "研发党支部", "客服中心党支部", "党总支"]
+ORGS = [
+    "市供水公司",
+    "县供电公司",
+    "区卫健委机关",
+    "街道幸福社区",
+    "软件企业",
+    "市公交集团",
+    "国有物流公司",
+    "热电厂",
+    "建工集团项目部",
+    "农业农村局",
+    "市燃气公司",
+    "第一中学",
+    "人民医院",
+    "智慧物流园",
+    "镇政府",
+    "村党组织",
+    "税务分局",
+    "商贸集团",
+]
+BRANCHES = [
+    "第一党支部",
+    "第二党支部",
+    "第三党支部",
+    "机关党支部",
+    "运行党支部",
+    "营销党支部",
+    "离退休党支部",
+    "联合党支部",
+    "项目党支部",
+    "研发党支部",
+    "客服中心党支部",
+    "党总支",
+]
 SCOPES = ["新建支部", "联合党支部", "项目党支部", "社区党支部", "机关党支部", "两新组织", "离退休党支部", "基层党支部"]
-PROBLEMS = ["流于形式", "记录不全", "逾期未办", "程序不规范", "台账缺失", "责任不明确", "长期无人过问",
-            "材料前后矛盾", "标准不统一", "未按期开展", "效果不明显", "材料集中补写"]
-CONSEQUENCES = ["影响了支部的凝聚力", "党员参与积极性不高", "巡察中被列为整改事项", "上级检查时被扣分",
-                "组织生活质量难以保证", "基础工作显得不扎实", "群众对党员形象有看法", "支部工作陷入被动"]
-CAUSES = ["支部书记更替后工作交接不到位", "支部委员分工不清", "没有建立工作台账", "对制度要求理解不准确",
-          "党务人员兼职过多、精力不足", "日常提醒机制缺失", "上级督促检查不及时", "只重业务、轻视党建"]
+PROBLEMS = [
+    "流于形式",
+    "记录不全",
+    "逾期未办",
+    "程序不规范",
+    "台账缺失",
+    "责任不明确",
+    "长期无人过问",
+    "材料前后矛盾",
+    "标准不统一",
+    "未按期开展",
+    "效果不明显",
+    "材料集中补写",
+]
+CONSEQUENCES = [
+    "影响了支部的凝聚力",
+    "党员参与积极性不高",
+    "巡察中被列为整改事项",
+    "上级检查时被扣分",
+    "组织生活质量难以保证",
+    "基础工作显得不扎实",
+    "群众对党员形象有看法",
+    "支部工作陷入被动",
+]
+CAUSES = [
+    "支部书记更替后工作交接不到位",
+    "支部委员分工不清",
+    "没有建立工作台账",
+    "对制度要求理解不准确",
+    "党务人员兼职过多、精力不足",
+    "日常提醒机制缺失",
+    "上级督促检查不及时",
+    "只重业务、轻视党建",
+]
 CHECKS = ["上级党委巡察", "年度党建考核", "支部达标验收", "专项检查", "党建述职评议", "组织生活会征求意见"]
 FREQS = ["每月", "每季度", "每半年", "每年年初", "每年年底", "会前1周", "届满前6个月", "每次活动后"]
 VERBS = ["梳理", "核对", "研究", "建立", "完善", "督促落实", "检查", "汇总", "通报", "部署"]
-GOALS = ["有计划、有记录、有检查", "程序规范、材料齐全", "件件有着落、事事有回音", "按期完成、不留死角",
-         "一人一档、动态更新", "党员看得见、群众有感受"]
+GOALS = [
+    "有计划、有记录、有检查",
+    "程序规范、材料齐全",
+    "件件有着落、事事有回音",
+    "按期完成、不留死角",
+    "一人一档、动态更新",
+    "党员看得见、群众有感受",
+]
 PLACES = ["支部公示栏", "支部党员大会上", "支委会上", "党员微信群", "主题党日上", "党员活动室"]
-OUTPUTS = ["形成书面报告", "报上级党委备案", "建立工作台账", "列出问题清单", "明确责任人和完成时限",
-           "装订成册存档", "在下次支委会上通报"]
+OUTPUTS = [
+    "形成书面报告",
+    "报上级党委备案",
+    "建立工作台账",
+    "列出问题清单",
+    "明确责任人和完成时限",
+    "装订成册存档",
+    "在下次支委会上通报",
+]
 PLANS = ["支部年度工作计划", "书记抓党建述职", "党员积分管理", "支部达标考核", "党建工作责任清单"]
 METHODS = ["清单化推进", "数字化管理", "积分制管理", "三色预警", "联建共建", "闭环督办", "标准化建设", "网格化管理"]
 ASPECTS = ["工作规范", "操作流程", "管理要求", "常见问题解答", "台账管理", "工作指引", "实施细则"]
-BASIS = ["《中国共产党章程》", "《中国共产党支部工作条例（试行）》", "《中国共产党基层组织选举工作条例》",
-         "《中国共产党发展党员工作细则》", "《关于中国共产党党费收缴、使用和管理的规定》",
-         "《中国共产党党员教育管理工作条例》", "《中国共产党国有企业基层组织工作条例（试行）》"]
+BASIS = [
+    "《中国共产党章程》",
+    "《中国共产党支部工作条例（试行）》",
+    "《中国共产党基层组织选举工作条例》",
+    "《中国共产党发展党员工作细则》",
+    "《关于中国共产党党费收缴、使用和管理的规定》",
+    "《中国共产党党员教育管理工作条例》",
+    "《中国共产党国有企业基层组织工作条例（试行）》",
+]
 OWNERS = ["党委组织部", "党群工作部", "党委办公室", "机关党委", "党建工作部"]
 CONTRIBUTORS = ["党委组织部", "党群工作部", "机关党委", "街道党工委", "开发区党工委组织人事部", "支部书记"]
-TAG_POOL = sorted({t for terms in TOPIC_TERMS.values() for t in terms} | {
-    "催缴", "台账", "公示", "提醒", "交接", "整改", "巡察", "督办", "谈话", "评议", "积分", "清单",
-    "数字化", "流动党员", "青年党员", "联建共建", "述职", "考核", "归档", "培训", "学习强国", "阵地建设"})
+TAG_POOL = sorted(
+    {t for terms in TOPIC_TERMS.values() for t in terms}
+    | {
+        "催缴",
+        "台账",
+        "公示",
+        "提醒",
+        "交接",
+        "整改",
+        "巡察",
+        "督办",
+        "谈话",
+        "评议",
+        "积分",
+        "清单",
+        "数字化",
+        "流动党员",
+        "青年党员",
+        "联建共建",
+        "述职",
+        "考核",
+        "归档",
+        "培训",
+        "学习强国",
+        "阵地建设",
+    }
+)
 
 # --------------------------------------------------------------------------- sentences
 
@@ -123,18 +255,26 @@ def _n(rng: random.Random) -> int:
 
 def describe(rng: random.Random, ctx: dict) -> str:
     forms = [
-        lambda: f"{ctx['unit']}在{rng.choice(CHECKS)}中被指出：{_t(rng, ctx)}{rng.choice(PROBLEMS)}，{rng.choice(CONSEQUENCES)}。",
+        lambda: (
+            f"{ctx['unit']}在{rng.choice(CHECKS)}中被指出：{_t(rng, ctx)}{rng.choice(PROBLEMS)}，{rng.choice(CONSEQUENCES)}。"
+        ),
         lambda: f"{rng.choice(ROLES)}反映，{_t(rng, ctx)}长期{rng.choice(PROBLEMS)}，{rng.choice(MEMBERS)}意见较大。",
-        lambda: f"核查发现，近{rng.choice([2, 3, 5])}年的{_t(rng, ctx)}{rng.choice(PROBLEMS)}，{_t(rng, ctx)}也存在{rng.choice(PROBLEMS)}的情况。",
+        lambda: (
+            f"核查发现，近{rng.choice([2, 3, 5])}年的{_t(rng, ctx)}{rng.choice(PROBLEMS)}，{_t(rng, ctx)}也存在{rng.choice(PROBLEMS)}的情况。"
+        ),
         lambda: f"原因主要是{rng.choice(CAUSES)}，{rng.choice(CONSEQUENCES)}。",
-        lambda: f"支部共有{rng.choice(MEMBERS)}{rng.randint(8, 80)}名，其中{rng.randint(2, 7)}名的{_t(rng, ctx)}{rng.choice(PROBLEMS)}。",
+        lambda: (
+            f"支部共有{rng.choice(MEMBERS)}{rng.randint(8, 80)}名，其中{rng.randint(2, 7)}名的{_t(rng, ctx)}{rng.choice(PROBLEMS)}。"
+        ),
     ]
     return rng.choice(forms)()
 
 
 def suggest(rng: random.Random, ctx: dict) -> str:
     forms = [
-        lambda: f"{rng.choice(ROLES)}应当{rng.choice(FREQS)}{rng.choice(VERBS)}{_t(rng, ctx)}，做到{rng.choice(GOALS)}。",
+        lambda: (
+            f"{rng.choice(ROLES)}应当{rng.choice(FREQS)}{rng.choice(VERBS)}{_t(rng, ctx)}，做到{rng.choice(GOALS)}。"
+        ),
         lambda: f"把{_t(rng, ctx)}纳入{rng.choice(PLANS)}，与{_t(rng, ctx)}同部署、同检查。",
         lambda: f"{_t(rng, ctx)}要{rng.choice(GOALS)}，不能{rng.choice(PROBLEMS)}。",
         lambda: f"对{rng.choice(MEMBERS)}的{_t(rng, ctx)}实行{rng.choice(METHODS)}，结果在{rng.choice(PLACES)}公开。",
@@ -144,8 +284,12 @@ def suggest(rng: random.Random, ctx: dict) -> str:
 
 def step(rng: random.Random, ctx: dict) -> str:
     forms = [
-        lambda: f"{rng.choice(ROLES)}在{rng.choice([3, 5, 7, 10, 15])}个工作日内{rng.choice(VERBS)}{_t(rng, ctx)}，{rng.choice(OUTPUTS)}。",
-        lambda: f"{rng.choice(FREQS)}由{rng.choice(ROLES)}{rng.choice(VERBS)}{_t(rng, ctx)}情况，结果在{rng.choice(PLACES)}通报。",
+        lambda: (
+            f"{rng.choice(ROLES)}在{rng.choice([3, 5, 7, 10, 15])}个工作日内{rng.choice(VERBS)}{_t(rng, ctx)}，{rng.choice(OUTPUTS)}。"
+        ),
+        lambda: (
+            f"{rng.choice(FREQS)}由{rng.choice(ROLES)}{rng.choice(VERBS)}{_t(rng, ctx)}情况，结果在{rng.choice(PLACES)}通报。"
+        ),
         lambda: f"{rng.choice(ROLES)}召开会议研究{_t(rng, ctx)}，{rng.choice(OUTPUTS)}。",
         lambda: f"{rng.choice(ROLES)}对照{_t(rng, ctx)}要求逐项自查，{rng.choice(OUTPUTS)}。",
     ]
@@ -167,7 +311,9 @@ def effect(rng: random.Random, ctx: dict) -> str:
     b = rng.randint(a + 10, 100)
     forms = [
         lambda: f"{_t(rng, ctx)}完成率由{a}%提高到{b}%，{rng.choice(MEMBERS)}参与率达到{b}%。",
-        lambda: f"一年内收到入党申请书{_n(rng)}份，确定{rng.choice(['入党积极分子', '发展对象'])}{rng.randint(2, 9)}名。",
+        lambda: (
+            f"一年内收到入党申请书{_n(rng)}份，确定{rng.choice(['入党积极分子', '发展对象'])}{rng.randint(2, 9)}名。"
+        ),
         lambda: f"整改{_t(rng, ctx)}方面的问题{_n(rng)}项，{rng.choice(CHECKS)}中获评优秀。",
         lambda: f"{rng.choice(MEMBERS)}对{_t(rng, ctx)}的满意度由{a}%提高到{b}%。",
     ]
@@ -189,6 +335,7 @@ def faq(rng: random.Random, ctx: dict) -> str:
 
 
 # --------------------------------------------------------------------------- body assembly
+
 
 class Body:
     """Sections of items; grows one sentence at a time until the text reaches its target size."""
@@ -291,8 +438,14 @@ def plan_counts(entries: int) -> dict:
     hb = chapters + sections
     problems = min(round(entries * PROBLEM_SHARE), entries - hb)
     cases = entries - hb - problems
-    return {"entries": entries, "handbook": hb, "chapters": chapters, "sections": sections,
-            "problems": problems, "cases": cases}
+    return {
+        "entries": entries,
+        "handbook": hb,
+        "chapters": chapters,
+        "sections": sections,
+        "problems": problems,
+        "cases": cases,
+    }
 
 
 def _ctx(rng: random.Random, category: str, topic: str | None, topics: list[str]) -> dict:
@@ -307,8 +460,9 @@ def _write(path: Path, text: str) -> int:
     return len(data)
 
 
-def generate(out_dir: Path, entries: int, seed: int = 1, *, text_bytes: int = 1024,
-             taxonomy_path: Path = DEFAULT_TAXONOMY) -> dict:
+def generate(
+    out_dir: Path, entries: int, seed: int = 1, *, text_bytes: int = 1024, taxonomy_path: Path = DEFAULT_TAXONOMY
+) -> dict:
     """Write the knowledge base into ``out_dir`` (replacing a previous synthetic one); return the counts."""
     out_dir = Path(out_dir)
     counts = plan_counts(entries)
@@ -363,9 +517,16 @@ def generate(out_dir: Path, entries: int, seed: int = 1, *, text_bytes: int = 10
         ctx = _ctx(rng, cat, None, topics_of[cat])
         num = CN_NUM[i] if i < len(CN_NUM) else str(i + 1)
         title = f"第{num}章 {cat}"
-        fm = front_matter([("id", cid), ("title", title), ("category", cat), ("tags", _tags(rng, ctx)),
-                           ("owner", rng.choice(OWNERS)),
-                           ("reviewed", _date_between(rng, REF_DATE - dt.timedelta(days=180), REF_DATE).isoformat())])
+        fm = front_matter(
+            [
+                ("id", cid),
+                ("title", title),
+                ("category", cat),
+                ("tags", _tags(rng, ctx)),
+                ("owner", rng.choice(OWNERS)),
+                ("reviewed", _date_between(rng, REF_DATE - dt.timedelta(days=180), REF_DATE).isoformat()),
+            ]
+        )
         intro = [suggest(rng, ctx) for _ in range(2)]
         while len("".join(intro).encode("utf-8")) < text_bytes // 2:
             intro.append(suggest(rng, ctx))
@@ -386,10 +547,20 @@ def generate(out_dir: Path, entries: int, seed: int = 1, *, text_bytes: int = 10
             reviewed = _date_between(rng, REF_DATE - dt.timedelta(days=180), REF_DATE)
             related = pick_related(rng, siblings, [], sid) if rng.random() < 0.7 else []
             links["related"] += len(related)
-            fm = front_matter([
-                ("id", sid), ("title", title), ("category", cat), ("topic", topic), ("tags", _tags(rng, ctx)),
-                ("basis", rng.sample(BASIS, rng.randint(1, 3))), ("owner", rng.choice(OWNERS)),
-                ("reviewed", reviewed.isoformat()), ("updated", reviewed.isoformat()), ("related", related)])
+            fm = front_matter(
+                [
+                    ("id", sid),
+                    ("title", title),
+                    ("category", cat),
+                    ("topic", topic),
+                    ("tags", _tags(rng, ctx)),
+                    ("basis", rng.sample(BASIS, rng.randint(1, 3))),
+                    ("owner", rng.choice(OWNERS)),
+                    ("reviewed", reviewed.isoformat()),
+                    ("updated", reviewed.isoformat()),
+                    ("related", related),
+                ]
+            )
             body = Body()
             body.add("职责", "bullets", lambda r, c: f"**{r.choice(ROLES)}**：{suggest(r, c)}", 2, rng, ctx)
             body.add("工作流程", "ordered", step, 3, rng, ctx)
@@ -401,8 +572,7 @@ def generate(out_dir: Path, entries: int, seed: int = 1, *, text_bytes: int = 10
             if related and rng.random() < 0.6:
                 body.link(rng, related[0])
                 links["body"] += 1
-            total_bytes += _write(out_dir / "handbook" / f"{sid}-{short_title(title)}.md",
-                                  fm + "\n" + body.render())
+            total_bytes += _write(out_dir / "handbook" / f"{sid}-{short_title(title)}.md", fm + "\n" + body.render())
 
     # ---- problems
     for pid in problem_ids:
@@ -413,10 +583,18 @@ def generate(out_dir: Path, entries: int, seed: int = 1, *, text_bytes: int = 10
         title = f"{rng.choice(SCOPES) if rng.random() < 0.4 else ''}{rng.choice(ctx['terms'])}{rng.choice(PROBLEMS)}"
         related = pick_related(rng, sections_by_cat[cat], all_sections or chapter_ids, pid)
         links["related"] += len(related)
-        fm = front_matter([
-            ("id", pid), ("title", title), ("category", cat), ("topic", topic), ("source", rng.choice(SOURCES)),
-            ("tags", _tags(rng, ctx)), ("related", related),
-            ("updated", _date_between(rng, dt.date(2025, 1, 1), REF_DATE).isoformat())])
+        fm = front_matter(
+            [
+                ("id", pid),
+                ("title", title),
+                ("category", cat),
+                ("topic", topic),
+                ("source", rng.choice(SOURCES)),
+                ("tags", _tags(rng, ctx)),
+                ("related", related),
+                ("updated", _date_between(rng, dt.date(2025, 1, 1), REF_DATE).isoformat()),
+            ]
+        )
         body = Body()
         body.add("问题描述", "para", describe, 2, rng, ctx)
         body.add("解决建议", "bullets", bullet, 2, rng, ctx)
@@ -450,12 +628,21 @@ def generate(out_dir: Path, entries: int, seed: int = 1, *, text_bytes: int = 10
         date = day.isoformat() if rng.random() < 0.4 else day.isoformat()[:7]
         related = pick_related(rng, problems_by_cat[cat], problem_ids, cid)
         links["related"] += len(related)
-        fm = front_matter([
-            ("id", cid), ("title", title), ("category", cat), ("topic", topic), ("kind", kind),
-            ("unit", ctx["unit"]), ("date", date),
-            ("contributor", rng.choice(CONTRIBUTORS) if rng.random() < 0.6 else None),
-            ("tags", _tags(rng, ctx)), ("related", related),
-            ("updated", _date_between(rng, max(day, dt.date(2025, 1, 1)), REF_DATE).isoformat())])
+        fm = front_matter(
+            [
+                ("id", cid),
+                ("title", title),
+                ("category", cat),
+                ("topic", topic),
+                ("kind", kind),
+                ("unit", ctx["unit"]),
+                ("date", date),
+                ("contributor", rng.choice(CONTRIBUTORS) if rng.random() < 0.6 else None),
+                ("tags", _tags(rng, ctx)),
+                ("related", related),
+                ("updated", _date_between(rng, max(day, dt.date(2025, 1, 1)), REF_DATE).isoformat()),
+            ]
+        )
         body = Body()
         body.add("背景", "para", describe, 2, rng, ctx)
         body.add("实施过程", "ordered", step, 3, rng, ctx)
@@ -469,11 +656,25 @@ def generate(out_dir: Path, entries: int, seed: int = 1, *, text_bytes: int = 10
             links["body"] += 1
         total_bytes += _write(out_dir / "cases" / f"{cid}-{short_title(title)}.md", fm + "\n" + body.render())
 
-    counts.update({"seed": seed, "text_bytes": text_bytes, "bytes": total_bytes,
-                   "related_links": links["related"], "body_links": links["body"]})
+    counts.update(
+        {
+            "seed": seed,
+            "text_bytes": text_bytes,
+            "bytes": total_bytes,
+            "related_links": links["related"],
+            "body_links": links["body"],
+        }
+    )
     (out_dir / MARKER).write_text(
-        json.dumps({"generator": "bench/synth.py", "version": SYNTH_VERSION, **counts},
-                   ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8")
+        json.dumps(
+            {"generator": "bench/synth.py", "version": SYNTH_VERSION, **counts},
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
+        "utf-8",
+    )
     return counts
 
 
@@ -483,8 +684,10 @@ def _prepare(out_dir: Path) -> None:
     present = [d for d in COLLECTION_DIRS if (out_dir / d).exists()]
     if present and not (out_dir / MARKER).is_file():
         if any(any((out_dir / d).iterdir()) for d in present):
-            raise SystemExit(f"{out_dir}: contains {', '.join(present)}/ but no {MARKER}; "
-                             "refusing to overwrite a knowledge base this script did not generate.")
+            raise SystemExit(
+                f"{out_dir}: contains {', '.join(present)}/ but no {MARKER}; "
+                "refusing to overwrite a knowledge base this script did not generate."
+            )
     for d in present:
         shutil.rmtree(out_dir / d)
     (out_dir / MARKER).unlink(missing_ok=True)

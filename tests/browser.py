@@ -14,8 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
 
 
 def available() -> bool:
@@ -72,8 +80,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def finder_results(page, query: str) -> list[str]:
     """Type ``query`` into the finder as a user would; return the result ids in rank order."""
     page.fill("#kb-finder-q", query)
-    page.wait_for_function(
-        "q => new URLSearchParams(location.search).get('q') === q", arg=query, timeout=10_000)
+    page.wait_for_function("q => new URLSearchParams(location.search).get('q') === q", arg=query, timeout=10_000)
     return page.eval_on_selector_all("#kb-results [data-entry-id]", "els => els.map(e => e.dataset.entryId)")
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dangjian_kb import validate
-from dangjian_kb.findings import Finding
-from dangjian_kb.validate import KnowledgeBase
+from dangjian_kb.check import validate
+from dangjian_kb.check.validate import KnowledgeBase
+from dangjian_kb.model.findings import Finding
 
 # Fixed "today" so review dates never go stale: every default `reviewed` is well within 12 months.
 TODAY = dt.date(2026, 6, 1)
@@ -151,28 +151,65 @@ class KBBuilder:
         assert old in text, f"{old!r} not in {rel}"
         return self.write(rel, text.replace(old, new, 1))
 
-    def _entry(self, folder: str, defaults: dict, default_body: str, id: object, name: str | None,
-               body: str | None, sub: str | None, overrides: dict) -> str:
+    def _entry(
+        self,
+        folder: str,
+        defaults: dict,
+        default_body: str,
+        id: object,
+        name: str | None,
+        body: str | None,
+        sub: str | None,
+        overrides: dict,
+    ) -> str:
         fields = {**defaults, "id": id, **overrides}
         if name is None:
             name = f"{id}-示例.md" if folder != "handbook" and isinstance(id, str) else f"{id}.md"
         rel = "/".join(p for p in (folder, sub, name) if p)
         return self.write(rel, render(fields, default_body if body is None else body))
 
-    def problem(self, id: object = "P-0001", *, name: str | None = None, body: str | None = None,
-                folder: str | None = None, **fields: object) -> str:
+    def problem(
+        self,
+        id: object = "P-0001",
+        *,
+        name: str | None = None,
+        body: str | None = None,
+        folder: str | None = None,
+        **fields: object,
+    ) -> str:
         return self._entry("problems", PROBLEM_FIELDS, PROBLEM_BODY, id, name, body, folder, fields)
 
-    def case(self, id: object = "C-0001", *, name: str | None = None, body: str | None = None,
-             folder: str | None = None, **fields: object) -> str:
+    def case(
+        self,
+        id: object = "C-0001",
+        *,
+        name: str | None = None,
+        body: str | None = None,
+        folder: str | None = None,
+        **fields: object,
+    ) -> str:
         return self._entry("cases", CASE_FIELDS, CASE_BODY, id, name, body, folder, fields)
 
-    def section(self, id: object = "HB-1.1", *, name: str | None = None, body: str | None = None,
-                folder: str | None = None, **fields: object) -> str:
+    def section(
+        self,
+        id: object = "HB-1.1",
+        *,
+        name: str | None = None,
+        body: str | None = None,
+        folder: str | None = None,
+        **fields: object,
+    ) -> str:
         return self._entry("handbook", SECTION_FIELDS, SECTION_BODY, id, name, body, folder, fields)
 
-    def chapter(self, id: object = "HB-1", *, name: str | None = None, body: str | None = None,
-                folder: str | None = None, **fields: object) -> str:
+    def chapter(
+        self,
+        id: object = "HB-1",
+        *,
+        name: str | None = None,
+        body: str | None = None,
+        folder: str | None = None,
+        **fields: object,
+    ) -> str:
         return self._entry("handbook", CHAPTER_FIELDS, CHAPTER_BODY, id, name, body, folder, fields)
 
     # -- checking ----------------------------------------------------------------------------

@@ -34,8 +34,14 @@ def _env() -> dict[str, str]:
 def shipped(tmp_path_factory) -> Path:
     """The shipped knowledge base, built once for this module."""
     out = tmp_path_factory.mktemp("shipped") / "site"
-    proc = subprocess.run([str(BIN / "mkdocs"), "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
-                          cwd=REPO, env=_env(), capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
+        cwd=REPO,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -62,6 +68,7 @@ def open_finder(page, url: str) -> None:
 
 
 # ---------------------------------------------------------------- the finder
+
 
 @pytest.mark.parametrize("transport", ["file", "http"])
 def test_finder_puts_the_answer_first(shipped, page, transport):
@@ -94,8 +101,9 @@ def test_facets_narrow_results_and_counts_follow(shipped, page):
     assert ids and all(i.startswith("C-") for i in ids)
     assert len(ids) < before
     # the category facet now counts only cases
-    counts = page.eval_on_selector_all("select[name=category] option[data-count]",
-                                       "els => els.map(e => +e.dataset.count)")
+    counts = page.eval_on_selector_all(
+        "select[name=category] option[data-count]", "els => els.map(e => +e.dataset.count)"
+    )
     assert sum(counts) == len(ids)
 
 
@@ -137,8 +145,14 @@ def test_hostile_title_is_text_in_result_cards(kb, page):
     (kb.root / "docs").mkdir(exist_ok=True)
     (kb.root / "docs" / "index.md").write_text("# 首页\n", "utf-8")
     out = kb.root / "site"
-    proc = subprocess.run([str(BIN / "mkdocs"), "build", "-q", "-f", str(kb.root / "mkdocs.yml"), "-d", str(out)],
-                          cwd=kb.root, env=_env(), capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "-q", "-f", str(kb.root / "mkdocs.yml"), "-d", str(out)],
+        cwd=kb.root,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     open_finder(page, (out / "finder.html").as_uri())
     browser.finder_results(page, "党费")
@@ -151,20 +165,30 @@ def test_hostile_title_is_text_in_result_cards(kb, page):
 
 # ---------------------------------------------------------------- site-wide search
 
+
 def test_site_search_finds_a_chinese_word(shipped, page):
     page.goto((shipped / "index.html").as_uri())
     urls = browser.site_search_results(page, "三会一课")
     # every entry titled with the word is found (material's own ranking decides the order)
-    assert {u.rsplit("/", 2)[-2] + "/" + u.rsplit("/", 1)[-1] for u in urls} >= {"problems/P-0033.html", "handbook/HB-4.1.html"}
+    assert {u.rsplit("/", 2)[-2] + "/" + u.rsplit("/", 1)[-1] for u in urls} >= {
+        "problems/P-0033.html",
+        "handbook/HB-4.1.html",
+    }
 
 
 # ---------------------------------------------------------------- the offline bundle
 
+
 @pytest.fixture(scope="module")
 def bundle(shipped, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    proc = subprocess.run([str(BIN / "dangjian-kb"), "bundle", "--site-dir", str(shipped), "--out", str(out)],
-                          env=_env(), capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(BIN / "dangjian-kb"), "bundle", "--site-dir", str(shipped), "--out", str(out)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     (zip_path,) = out.glob("dangjian-kb-*.zip")
     target = tmp_path_factory.mktemp("unzipped")
@@ -197,17 +221,23 @@ def test_site_search_uses_the_last_word_of_a_chinese_query(shipped, page):
     character short); with our fix of its worker the entries about 发展对象 come first."""
     page.goto((shipped / "index.html").as_uri())
     urls = browser.site_search_results(page, "党员发展对象")
-    titles = [page.locator(f".md-search-result__item > a[href^='{u}'] h1, "
-                           f".md-search-result__item > a[href^='{u}'] h2").first.inner_text() for u in urls[:2]]
+    titles = [
+        page.locator(
+            f".md-search-result__item > a[href^='{u}'] h1, .md-search-result__item > a[href^='{u}'] h2"
+        ).first.inner_text()
+        for u in urls[:2]
+    ]
     assert all("发展对象" in t.replace("\u200b", "") for t in titles), titles
 
 
-@pytest.mark.parametrize("text", ["党员老是不按时交党费怎么办", "三会一课 ABC-12 预备党员转正", "Ｐ－００１２ 党", "换届（请示）模板"])
+@pytest.mark.parametrize(
+    "text", ["党员老是不按时交党费怎么办", "三会一课 ABC-12 预备党员转正", "Ｐ－００１２ 党", "换届（请示）模板"]
+)
 def test_browser_tokenizes_like_the_index(shipped, page, text):
     """The finder's query tokens are the index's tokens: same bigrams, words and terms."""
     from collections import Counter
 
-    from dangjian_kb import search_text
+    from dangjian_kb.search import search_text
 
     open_finder(page, (shipped / "finder.html").as_uri())
     in_browser = page.evaluate("t => window.KBFinder.tokens(t)", text)

@@ -42,11 +42,22 @@ def internal_target(page: str, ref: str) -> str | None:
 def bundle_files(tmp_path_factory) -> dict[str, bytes]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1764115200")
     site = tmp_path_factory.mktemp("site") / "site"
-    subprocess.run([str(BIN / "mkdocs"), "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
-                   cwd=REPO, env=env, check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [str(BIN / "mkdocs"), "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([str(BIN / "dangjian-kb"), "bundle", "--site-dir", str(site), "--out", str(out)],
-                   env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [str(BIN / "dangjian-kb"), "bundle", "--site-dir", str(site), "--out", str(out)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (zip_path,) = out.glob("*.zip")
     with zipfile.ZipFile(zip_path) as zf:
         names = zf.namelist()
@@ -78,8 +89,10 @@ def test_every_internal_link_and_asset_resolves(bundle_files, capsys):
 def test_bundle_names_are_ascii_and_it_has_every_entry(bundle_files):
     assert all(name.isascii() for name in bundle_files)
     for folder in ("handbook", "problems", "cases"):
-        ids = {p.name.split("-", 2)[0] + "-" + p.name.split("-", 2)[1].removesuffix(".md")
-               for p in (REPO / folder).glob("*.md")}
+        ids = {
+            p.name.split("-", 2)[0] + "-" + p.name.split("-", 2)[1].removesuffix(".md")
+            for p in (REPO / folder).glob("*.md")
+        }
         for entry_id in ids:
             assert f"{folder}/{entry_id}.html" in bundle_files
 

@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from conftest import CASE_BODY, PROBLEM_BODY, TODAY
-from dangjian_kb import neardup, scaffold, validate
+from dangjian_kb.authoring import scaffold
+from dangjian_kb.check import neardup, validate
 from dangjian_kb.cli import main
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -21,6 +22,7 @@ NEW_DAY = "2026-11-26"  # `new --today` and `check --today`: the shipped handboo
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def shipped(tmp_path: Path) -> Path:
@@ -75,6 +77,7 @@ def fill_prompts(path: Path) -> None:
 
 # -- new: ids and file names ----------------------------------------------------------------------
 
+
 def test_new_problem_takes_the_next_free_id(shipped, capsys):
     expected = f"P-{highest(shipped, 'problems', 'P') + 1:04d}"
     code, out, err = new(capsys, shipped, "problem", "党员老是不按时交党费", "--topic", "党费管理")
@@ -82,7 +85,12 @@ def test_new_problem_takes_the_next_free_id(shipped, capsys):
     path = Path(out.strip())
     assert path == shipped / "problems" / f"{expected}-党员老是不按时交党费.md"
     meta = front_matter(path)
-    assert (meta["id"], meta["title"], meta["category"], meta["topic"]) == (expected, "党员老是不按时交党费", "制度建设", "党费管理")
+    assert (meta["id"], meta["title"], meta["category"], meta["topic"]) == (
+        expected,
+        "党员老是不按时交党费",
+        "制度建设",
+        "党费管理",
+    )
     assert str(meta["updated"]) == NEW_DAY
     assert "待填写" in err and "dangjian-kb check" in err
 
@@ -155,12 +163,15 @@ def test_refuses_to_overwrite_an_existing_file(shipped, capsys, monkeypatch):
     assert target.read_bytes() == before
 
 
-@pytest.mark.parametrize("title, name", [
-    ("党费：收缴/使用 *试点*?", "P-0001-党费：收缴-使用-试点.md"),
-    ("  两个  空格  ", "P-0001-两个-空格.md"),
-    ("a" * 60, "P-0001-" + "a" * 40 + ".md"),
-    ("///", "P-0001.md"),
-])
+@pytest.mark.parametrize(
+    "title, name",
+    [
+        ("党费：收缴/使用 *试点*?", "P-0001-党费：收缴-使用-试点.md"),
+        ("  两个  空格  ", "P-0001-两个-空格.md"),
+        ("a" * 60, "P-0001-" + "a" * 40 + ".md"),
+        ("///", "P-0001.md"),
+    ],
+)
 def test_file_names_are_safe(tmp_path, capsys, title, name):
     (tmp_path / "problems").mkdir()
     code, out, _ = new(capsys, tmp_path, "problem", title, "--category", "组织建设")
@@ -177,14 +188,17 @@ def test_title_with_yaml_syntax_is_quoted(tmp_path, capsys):
     assert check(tmp_path).findings == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--category", "组织建"], "未知分类 '组织建'。是否想写 '组织建设'？"),
-    (["--category", "党费管理"], "请写 --category 制度建设 --topic 党费管理"),
-    (["--category", "组织建设", "--topic", "党费管理"], "主题 '党费管理' 不属于分类 '组织建设'"),
-    (["--topic", "党费管"], "未知主题 '党费管'。是否想写 '党费管理'？"),
-    ([], "问题必须有分类"),
-    (["--category", "组织建设", "--id", "P-0100"], "--id 只用于手册"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--category", "组织建"], "未知分类 '组织建'。是否想写 '组织建设'？"),
+        (["--category", "党费管理"], "请写 --category 制度建设 --topic 党费管理"),
+        (["--category", "组织建设", "--topic", "党费管理"], "主题 '党费管理' 不属于分类 '组织建设'"),
+        (["--topic", "党费管"], "未知主题 '党费管'。是否想写 '党费管理'？"),
+        ([], "问题必须有分类"),
+        (["--category", "组织建设", "--id", "P-0100"], "--id 只用于手册"),
+    ],
+)
 def test_wrong_arguments_exit_2_and_write_nothing(shipped, capsys, args, message):
     before = sorted(p.name for p in (shipped / "problems").iterdir())
     code, out, err = new(capsys, shipped, "problem", "某个问题", *args)
@@ -211,8 +225,12 @@ def test_blank_title_and_wrong_root_exit_2(tmp_path, capsys):
 
 # -- new + check: the template cannot be published until filled ---------------------------------
 
-KINDS = [("problem", ["--topic", "党费管理"]), ("case", ["--category", "活动开展"]),
-         ("handbook", []), ("handbook", ["--id", "HB-6"])]
+KINDS = [
+    ("problem", ["--topic", "党费管理"]),
+    ("case", ["--category", "活动开展"]),
+    ("handbook", []),
+    ("handbook", ["--id", "HB-6"]),
+]
 
 
 @pytest.mark.parametrize("kind, args", KINDS)
@@ -246,7 +264,11 @@ def test_two_untouched_scaffolds_are_not_near_duplicates(shipped, capsys):
 
 
 def test_prompt_marker_counts_only_at_the_start_of_a_line(kb):
-    rel = kb.problem(body=PROBLEM_BODY.replace("并建立催缴台账。", "并建立催缴台账。\n\n> 【待填写】补充说明\n\n本表待填写的内容由组织委员负责。"))
+    rel = kb.problem(
+        body=PROBLEM_BODY.replace(
+            "并建立催缴台账。", "并建立催缴台账。\n\n> 【待填写】补充说明\n\n本表待填写的内容由组织委员负责。"
+        )
+    )
     f = kb.one("KB038")
     assert f.line == kb.line(rel, "【待填写】") and "'> 【待填写】补充说明'" in f.message
 
@@ -293,19 +315,32 @@ def test_id_number_with_check_character_x(kb):
     assert "身份证号" in kb.one("KB033").message
 
 
-@pytest.mark.parametrize("text", [
-    wrong_check(id_number()),  # checksum wrong: an order number, not an ID
-    id_number(birth="19801332"),  # no such day
-    id_number(birth="21000101"),  # born in the future
-    id_number() + "7",  # 19 digits
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        wrong_check(id_number()),  # checksum wrong: an order number, not an ID
+        id_number(birth="19801332"),  # no such day
+        id_number(birth="21000101"),  # born in the future
+        id_number() + "7",  # 19 digits
+    ],
+)
 def test_not_an_id_number(kb, text):
     kb.problem(body=body_with(f"编号 {text}。"))
     assert kb.check().findings == []
 
 
-@pytest.mark.parametrize("text", ["13812345678", "138-1234-5678", "138 1234 5678", "+86 138 1234 5678",
-                                  "+8613812345678", "电话13812345678。", "１３８１２３４５６７８"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13812345678",
+        "138-1234-5678",
+        "138 1234 5678",
+        "+86 138 1234 5678",
+        "+8613812345678",
+        "电话13812345678。",
+        "１３８１２３４５６７８",
+    ],
+)
 def test_mobile_numbers_are_reported(kb, text):
     rel = kb.problem(body=body_with(f"联系人：{text}"))
     f = kb.one("KB033")
@@ -313,8 +348,18 @@ def test_mobile_numbers_are_reported(kb, text):
     assert "手机号 '1381234****'" in f.message
 
 
-@pytest.mark.parametrize("text", ["2013812345678901", "1381234567", "12812345678", "138-1234-5678-90",
-                                  "2024 138 1234 5678", "010-12345678", "0.13812345678"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2013812345678901",
+        "1381234567",
+        "12812345678",
+        "138-1234-5678-90",
+        "2024 138 1234 5678",
+        "010-12345678",
+        "0.13812345678",
+    ],
+)
 def test_digit_runs_that_are_not_mobile_numbers(kb, text):
     kb.problem(body=body_with(f"编号：{text}"))
     assert kb.check().findings == []
@@ -333,8 +378,10 @@ def test_email_in_front_matter_is_reported_on_its_line(kb):
 
 
 def test_allow_list_exempts_exactly_the_listed_values(kb):
-    rel = kb.problem(public_numbers=["138-1234-5678", "Hotline@example.org"],
-                     body=body_with("服务热线 13812345678，邮箱 hotline@example.org；书记手机 13987654321。"))
+    rel = kb.problem(
+        public_numbers=["138-1234-5678", "Hotline@example.org"],
+        body=body_with("服务热线 13812345678，邮箱 hotline@example.org；书记手机 13987654321。"),
+    )
     f = kb.one("KB033")
     assert f.line == kb.line(rel, "服务热线") and "1398765****" in f.message
 
@@ -352,8 +399,10 @@ def test_privacy_error_in_github_format(kb, capsys, monkeypatch):
     assert code == 1
     lines = out.splitlines()
     line = kb.line(rel, "联系电话")
-    assert lines[0] == (f"::error file=kb/{rel},line={line},title=KB033::KB033 含有手机号 '1381234****'，"
-                        "属于个人信息，不能公开发布。请删除，或如确需公开（如服务热线），在头部信息 public_numbers 中列出。")
+    assert lines[0] == (
+        f"::error file=kb/{rel},line={line},title=KB033::KB033 含有手机号 '1381234****'，"
+        "属于个人信息，不能公开发布。请删除，或如确需公开（如服务热线），在头部信息 public_numbers 中列出。"
+    )
     assert lines[1] == "共检查 1 个条目：1 个错误，0 个警告。"
     assert "12345678" not in out
 
@@ -366,8 +415,12 @@ def test_privacy_is_checked_in_files_with_broken_front_matter(kb):
 
 # -- near duplicates ----------------------------------------------------------------------------
 
-PARAPHRASE = [("部分党员", "有些党员"), ("连续三个月", "连着三个月"), ("支部也没有及时提醒", "支部没有及时提醒"),
-              ("当面提醒", "当面谈话提醒")]
+PARAPHRASE = [
+    ("部分党员", "有些党员"),
+    ("连续三个月", "连着三个月"),
+    ("支部也没有及时提醒", "支部没有及时提醒"),
+    ("当面提醒", "当面谈话提醒"),
+]
 
 
 def paraphrased(body: str) -> str:
@@ -381,8 +434,11 @@ def test_paraphrased_title_with_similar_text_is_a_near_duplicate(kb):
     rel = kb.problem("P-0013", title="党员老是不按时交党费", body=paraphrased(PROBLEM_BODY))
     f = kb.one("KB034")
     assert (f.path, f.line, f.is_error) == (rel, kb.line(rel, "title:"), False)
-    m = re.fullmatch(r"与 P-0012《党员长期不按时交纳党费》高度相似（相似度 (0\.\d\d)）。如是同一问题，请合并到已有条目；"
-                     r"如不同，请在标题中写明区别，并可在 related 中列出 P-0012。", f.message)
+    m = re.fullmatch(
+        r"与 P-0012《党员长期不按时交纳党费》高度相似（相似度 (0\.\d\d)）。如是同一问题，请合并到已有条目；"
+        r"如不同，请在标题中写明区别，并可在 related 中列出 P-0012。",
+        f.message,
+    )
     assert m and float(m[1]) >= neardup.THRESHOLD
 
 
@@ -396,7 +452,12 @@ def test_warning_goes_to_the_higher_id_whatever_the_file_order(kb):
 
 def test_distinct_entries_are_not_near_duplicates(kb):
     kb.problem("P-0001")
-    kb.problem("P-0002", title="预备党员转正逾期未讨论", category="队伍建设", topic="党员发展", body="""
+    kb.problem(
+        "P-0002",
+        title="预备党员转正逾期未讨论",
+        category="队伍建设",
+        topic="党员发展",
+        body="""
 ## 问题描述
 
 一名预备党员预备期满已经两个月，支部一直没有召开党员大会讨论其转正问题。
@@ -410,13 +471,16 @@ def test_distinct_entries_are_not_near_duplicates(kb):
 1. 建立预备党员台账，标明预备期满日期。
 2. 期满前一个月由本人提出转正申请。
 3. 支部党员大会按期讨论并报上级党委审批。
-""")
+""",
+    )
     assert kb.check().findings == []
 
 
 def test_same_title_with_different_text_is_not_a_near_duplicate(kb):
     kb.problem("P-0001")
-    kb.problem("P-0002", body="""
+    kb.problem(
+        "P-0002",
+        body="""
 ## 问题描述
 
 退休职工党员住得分散，很多人不会用手机，到单位交党费要跑很远。
@@ -430,18 +494,26 @@ def test_same_title_with_different_text_is_not_a_near_duplicate(kb):
 1. 摸清离退休党员的住址和身体状况。
 2. 与社区党组织约定代收办法。
 3. 每季度核对一次台账。
-""")
+""",
+    )
     assert "KB034" not in kb.codes()
 
 
 def test_problem_and_case_are_never_compared(kb):
     kb.problem("P-0001", body=PROBLEM_BODY)
-    kb.case("C-0001", title="党费逾期未缴", body=PROBLEM_BODY.replace("问题描述", "背景").replace("解决建议", "实施过程")
-            .replace("## 实施步骤", "## 取得成效\n\n按时交纳率提高。\n\n## 关键因素"))
+    kb.case(
+        "C-0001",
+        title="党费逾期未缴",
+        body=PROBLEM_BODY.replace("问题描述", "背景")
+        .replace("解决建议", "实施过程")
+        .replace("## 实施步骤", "## 取得成效\n\n按时交纳率提高。\n\n## 关键因素"),
+    )
     assert "KB034" not in kb.codes()
 
 
-@pytest.mark.parametrize("link", [dict(related=["P-0012"]), dict(body=paraphrased(PROBLEM_BODY) + "\n另见 [[P-0012]]。\n")])
+@pytest.mark.parametrize(
+    "link", [dict(related=["P-0012"]), dict(body=paraphrased(PROBLEM_BODY) + "\n另见 [[P-0012]]。\n")]
+)
 def test_entries_that_name_each_other_are_not_reported(kb, link):
     kb.problem("P-0012", title="党员长期不按时交纳党费")
     kb.problem("P-0013", title="党员老是不按时交党费", **{"body": paraphrased(PROBLEM_BODY), **link})
@@ -451,7 +523,7 @@ def test_entries_that_name_each_other_are_not_reported(kb, link):
 def test_shipped_knowledge_base_has_no_near_duplicates(shipped):
     kb = check(shipped)
     assert kb.findings == []
-    pairs = [(a, b) for coll in ("problems", "cases") for i, a in enumerate(kb.of(coll)) for b in kb.of(coll)[i + 1:]]
+    pairs = [(a, b) for coll in ("problems", "cases") for i, a in enumerate(kb.of(coll)) for b in kb.of(coll)[i + 1 :]]
     best = max(neardup.score(neardup.features(a.title, a.body), neardup.features(b.title, b.body)) for a, b in pairs)
     assert best < neardup.THRESHOLD / 2  # far from the threshold, not just under it
 

@@ -6,14 +6,52 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dangjian_kb import fastyaml
-from dangjian_kb.frontmatter import _Loader
+from dangjian_kb.check import fastyaml
+from dangjian_kb.check.frontmatter import _Loader
 
 KEYS = st.sampled_from(["id", "title", "category", "topic", "tags", "related", "updated", "review_months", "x-y"])
 ATOMS = st.one_of(
-    st.sampled_from(["P-0012", "党费逾期", "2024-05-01", "2024-05", "12", "012", "1.5", "yes", "No", "null", "~",
-                     "a: b", "# x", "'q'", "\"q\"", "*a", "&a", "!x", "[x", "x]", "-", "- x", "?", "@x", "%x",
-                     "2024年5月", "1e3", "0x1f", "+1", ".5", "on", "OFF", "true", "y", "n", "a, b", "x #c"]),
+    st.sampled_from(
+        [
+            "P-0012",
+            "党费逾期",
+            "2024-05-01",
+            "2024-05",
+            "12",
+            "012",
+            "1.5",
+            "yes",
+            "No",
+            "null",
+            "~",
+            "a: b",
+            "# x",
+            "'q'",
+            '"q"',
+            "*a",
+            "&a",
+            "!x",
+            "[x",
+            "x]",
+            "-",
+            "- x",
+            "?",
+            "@x",
+            "%x",
+            "2024年5月",
+            "1e3",
+            "0x1f",
+            "+1",
+            ".5",
+            "on",
+            "OFF",
+            "true",
+            "y",
+            "n",
+            "a, b",
+            "x #c",
+        ]
+    ),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8),
 )
 VALUES = st.one_of(ATOMS, st.lists(ATOMS, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"))
@@ -31,5 +69,10 @@ def test_fast_path_equals_yaml_or_declines(text):
 
 def test_fast_path_answers_the_usual_front_matter():
     text = "id: P-0012\ntitle: 党员长期不按时交纳党费\ntags: [党费, 催缴]\nupdated: 2026-05-20\nreview_months: 12"
-    assert fastyaml.parse(text) == {"id": "P-0012", "title": "党员长期不按时交纳党费", "tags": ["党费", "催缴"],
-                                    "updated": "2026-05-20", "review_months": 12}
+    assert fastyaml.parse(text) == {
+        "id": "P-0012",
+        "title": "党员长期不按时交纳党费",
+        "tags": ["党费", "催缴"],
+        "updated": "2026-05-20",
+        "review_months": 12,
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from dangjian_kb import material_fix
+from dangjian_kb.site import material_fix
 
 
 def _worker() -> str:

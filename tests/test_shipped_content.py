@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dangjian_kb import validate
-from dangjian_kb.collections import is_chapter
+from dangjian_kb.check import validate
+from dangjian_kb.model.collection import is_chapter
 
 REPO = Path(__file__).resolve().parents[1]
 MINIMUM = {"handbook": 20, "problems": 40, "cases": 15}

@@ -26,12 +26,12 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 from conftest import CASE_FIELDS, CHAPTER_FIELDS, PROBLEM_BODY, PROBLEM_FIELDS, SECTION_FIELDS, TODAY, KBBuilder
-from dangjian_kb import taxonomy as taxonomy_mod
+from dangjian_kb.model import taxonomy as taxonomy_mod
 
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 EPOCH = 1767225600  # 2026-01-01T00:00:00Z
-EPOCH_DAY = dt.datetime.fromtimestamp(EPOCH, dt.timezone.utc).date()
+EPOCH_DAY = dt.datetime.fromtimestamp(EPOCH, dt.UTC).date()
 TAXONOMY = taxonomy_mod.load(None)  # the shipped five focuses: the test sites have no taxonomy.yml
 LABELS = {"handbook": "规范化手册", "problems": "问题库", "cases": "案例集"}  # collection names of the content model
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -50,11 +50,14 @@ title: 首页
 
 <!-- dangjian-kb:latest -->
 """
-LINKING_BODY = PROBLEM_BODY + f"""
+LINKING_BODY = (
+    PROBLEM_BODY
+    + f"""
 ## 延伸阅读
 
 同类问题见 [[P-0003]]，也可参考 [[P-0003|{CUSTOM_TEXT}]]；具体做法见[项目支部的经验](../cases/C-0002-示例.md)。
 """
+)
 
 
 # -- the knowledge base --------------------------------------------------------------------------
@@ -95,30 +98,107 @@ SPECS = [
     Spec("chapter", "HB-1"),
     Spec("section", "HB-1.1"),
     Spec("chapter", "HB-2", {"title": "第二章 制度建设", "category": "制度建设"}),
-    Spec("section", "HB-2.1", {"title": "党费收缴与使用", "category": "制度建设", "topic": "党费管理", "tags": ["党费"],
-                               "basis": ["《中国共产党章程》", "《关于中国共产党党费收缴、使用和管理的规定》"]}),
-    Spec("section", "HB-2.2", {"title": "支部委员会议事规则", "category": "制度建设", "topic": "制度精简",
-                               "reviewed": "2021-03-01"}),
+    Spec(
+        "section",
+        "HB-2.1",
+        {
+            "title": "党费收缴与使用",
+            "category": "制度建设",
+            "topic": "党费管理",
+            "tags": ["党费"],
+            "basis": ["《中国共产党章程》", "《关于中国共产党党费收缴、使用和管理的规定》"],
+        },
+    ),
+    Spec(
+        "section",
+        "HB-2.2",
+        {"title": "支部委员会议事规则", "category": "制度建设", "topic": "制度精简", "reviewed": "2021-03-01"},
+    ),
     Spec("section", "HB-2.3", {"title": EVIL, "category": "制度建设", "topic": None}),
-    Spec("section", "HB-2.9", {"title": "发展党员工作规程", "category": "队伍建设", "topic": "党员发展",
-                               "reviewed": "2019-06-10"}),
+    Spec(
+        "section",
+        "HB-2.9",
+        {"title": "发展党员工作规程", "category": "队伍建设", "topic": "党员发展", "reviewed": "2019-06-10"},
+    ),
     Spec("section", "HB-2.10", {"title": "党员档案管理", "category": "队伍建设", "topic": "档案管理"}),
     Spec("chapter", "HB-10", {"title": "第十章 基础保障", "category": "基础保障"}),
     Spec("section", "HB-10.1", {"title": "调研培训要求", "category": "基础保障", "topic": "调研培训"}),
     Spec("problem", "P-0001", body=LINKING_BODY, links=("P-0003", "C-0002")),
-    Spec("problem", "P-0002", {"title": EVIL, "category": "队伍建设", "topic": "党员发展", "source": "巡视检查",
-                               "tags": [EVIL_TAG, "党费"], "updated": "2026-04-02"}),
-    Spec("problem", "P-0003", {"title": "党支部设置不规范", "category": "组织建设", "topic": "组织覆盖", "source": "反馈",
-                               "tags": ["组织设置"], "updated": "2025-12-01"}),
-    Spec("problem", "P-0004", {"title": "党费使用台账不全", "category": "制度建设", "topic": "党费管理", "source": "巡视检查",
-                               "tags": ["党费", "台账"], "updated": "2026-05-30"}),
-    Spec("problem", "P-0005", {"title": "支部活动记录不全", "category": "活动开展", "topic": None, "source": "反馈",
-                               "tags": ["台账"], "updated": None}),
+    Spec(
+        "problem",
+        "P-0002",
+        {
+            "title": EVIL,
+            "category": "队伍建设",
+            "topic": "党员发展",
+            "source": "巡视检查",
+            "tags": [EVIL_TAG, "党费"],
+            "updated": "2026-04-02",
+        },
+    ),
+    Spec(
+        "problem",
+        "P-0003",
+        {
+            "title": "党支部设置不规范",
+            "category": "组织建设",
+            "topic": "组织覆盖",
+            "source": "反馈",
+            "tags": ["组织设置"],
+            "updated": "2025-12-01",
+        },
+    ),
+    Spec(
+        "problem",
+        "P-0004",
+        {
+            "title": "党费使用台账不全",
+            "category": "制度建设",
+            "topic": "党费管理",
+            "source": "巡视检查",
+            "tags": ["党费", "台账"],
+            "updated": "2026-05-30",
+        },
+    ),
+    Spec(
+        "problem",
+        "P-0005",
+        {
+            "title": "支部活动记录不全",
+            "category": "活动开展",
+            "topic": None,
+            "source": "反馈",
+            "tags": ["台账"],
+            "updated": None,
+        },
+    ),
     Spec("case", "C-0001", {"related": ["P-0001", "P-0002"]}),
-    Spec("case", "C-0002", {"title": "支部建在项目上", "category": "组织建设", "topic": "组织覆盖", "kind": "创新做法",
-                            "unit": EVIL_UNIT, "date": "2024-11", "tags": ["组织设置"]}),
-    Spec("case", "C-0003", {"title": "三会一课流于形式的教训", "category": "活动开展", "topic": "组织生活",
-                            "kind": "经验教训", "unit": "某区教育局机关党支部", "date": "2026-01-15", "tags": None}),
+    Spec(
+        "case",
+        "C-0002",
+        {
+            "title": "支部建在项目上",
+            "category": "组织建设",
+            "topic": "组织覆盖",
+            "kind": "创新做法",
+            "unit": EVIL_UNIT,
+            "date": "2024-11",
+            "tags": ["组织设置"],
+        },
+    ),
+    Spec(
+        "case",
+        "C-0003",
+        {
+            "title": "三会一课流于形式的教训",
+            "category": "活动开展",
+            "topic": "组织生活",
+            "kind": "经验教训",
+            "unit": "某区教育局机关党支部",
+            "date": "2026-01-15",
+            "tags": None,
+        },
+    ),
 ]
 BY_ID = {s.id: s for s in SPECS}
 
@@ -146,6 +226,7 @@ def neighbours(entry_id: str) -> set[str]:
 
 def overdue(today: dt.date = TODAY) -> list[Spec]:
     """Sections whose 12-month review is past due, oldest review first."""
+
     def due(s: Spec) -> dt.date:
         d = dt.date.fromisoformat(s.meta["reviewed"])
         return d.replace(year=d.year + 1)
@@ -199,8 +280,14 @@ class Site:
 
 def build(root: Path, site_dir: str = "site") -> Site:
     out = root / site_dir
-    proc = subprocess.run([str(BIN / "mkdocs"), "build", "-f", str(root / "mkdocs.yml"), "-d", str(out)],
-                          cwd=root, env=run_env(), capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "-f", str(root / "mkdocs.yml"), "-d", str(out)],
+        cwd=root,
+        env=run_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return Site(root, out, proc.returncode, proc.stdout + proc.stderr)
 
 
@@ -297,8 +384,11 @@ def category_url(name: str) -> str:
 def tag_pages(site: Site) -> dict[str, str]:
     """Tag name -> its page, as linked from the tag index."""
     soup = site.page("tags/index.html")
-    return {text(a): resolve("tags/index.html", a["href"]) for a in article(soup).select("a[href]")
-            if resolve("tags/index.html", a["href"]) != "tags/index.html"}
+    return {
+        text(a): resolve("tags/index.html", a["href"])
+        for a in article(soup).select("a[href]")
+        if resolve("tags/index.html", a["href"]) != "tags/index.html"
+    }
 
 
 # -- addresses -----------------------------------------------------------------------------------
@@ -309,8 +399,18 @@ def test_each_entry_is_published_at_its_stable_address(site: Site, spec: Spec):
     assert text(soup.find("title")).startswith(spec.title)
 
 
-GENERATED = ["index.html", "finder.html", "problems/index.html", "cases/index.html", "handbook/index.html",
-             "stats.html", "review.html", "print.html", "about.html", "tags/index.html"]
+GENERATED = [
+    "index.html",
+    "finder.html",
+    "problems/index.html",
+    "cases/index.html",
+    "handbook/index.html",
+    "stats.html",
+    "review.html",
+    "print.html",
+    "about.html",
+    "tags/index.html",
+]
 
 
 def test_site_pages_and_category_pages_exist(site: Site):
@@ -319,7 +419,9 @@ def test_site_pages_and_category_pages_exist(site: Site):
         assert article(soup).get_text(strip=True), f"{rel} is empty"
     for cat in TAXONOMY.categories:
         assert text(site.page(category_url(cat.name)).find("h1")) == cat.name
-    built_entries = {f for f in site.html_pages() if re.fullmatch(r"(problems|cases|handbook)/(P|C|HB)-[\d.]+\.html", f)}
+    built_entries = {
+        f for f in site.html_pages() if re.fullmatch(r"(problems|cases|handbook)/(P|C|HB)-[\d.]+\.html", f)
+    }
     assert built_entries == {s.url for s in SPECS}
     assert all(f.isascii() for f in site.files())
 
@@ -331,7 +433,9 @@ def test_sidebar_orders_handbook_sections_numerically(site: Site):
     sections = [s.url for s in of("section") if s.id.startswith("HB-2.")]
     positions = [order.index(url) for url in sections]  # ValueError names a section missing from the sidebar
     assert positions == sorted(positions), [order[p] for p in sorted(positions)]
-    assert order.index("handbook/HB-2.2.html") < order.index("handbook/HB-2.9.html") < order.index("handbook/HB-2.10.html")
+    assert (
+        order.index("handbook/HB-2.2.html") < order.index("handbook/HB-2.9.html") < order.index("handbook/HB-2.10.html")
+    )
 
 
 def test_sidebar_orders_chapters_numerically(site: Site):
@@ -701,8 +805,14 @@ def test_broken_front_matter_fails_the_build(kb: KBBuilder, broken: str):
 # -- offline bundle and reproducibility ----------------------------------------------------------
 def bundle(site_dir: Path, cwd: Path, name: str = "kbtest") -> Path:
     cwd.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run([str(BIN / "dangjian-kb"), "bundle", "--site-dir", str(site_dir), "--name", name],
-                          cwd=cwd, env=run_env(), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [str(BIN / "dangjian-kb"), "bundle", "--site-dir", str(site_dir), "--name", name],
+        cwd=cwd,
+        env=run_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     zips = sorted((cwd / "dist").glob("*.zip"))
     assert [z.name for z in zips] == [f"{name}-{EPOCH_DAY:%Y%m%d}.zip"]
@@ -777,8 +887,14 @@ def write_library(kb: KBBuilder, problems: int) -> None:
     topics = [(c.name, t) for c in TAXONOMY.categories for t in c.topics]
     for i in range(1, problems + 1):
         cat, topic = topics[i % len(topics)]
-        kb.problem(f"P-{i:04d}", title=f"{topic}方面的第{i}个问题", category=cat, topic=topic, tags=[topic],
-                   updated=f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}")
+        kb.problem(
+            f"P-{i:04d}",
+            title=f"{topic}方面的第{i}个问题",
+            category=cat,
+            topic=topic,
+            tags=[topic],
+            updated=f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+        )
     configure(kb)
 
 

@@ -15,6 +15,7 @@ def without(body: str, heading: str) -> str:
 
 # -- required headings --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("heading", ["问题描述", "解决建议", "实施步骤"])
 def test_problem_heading_missing(kb, heading):
     rel = kb.problem(body=without(PROBLEM_BODY, heading))
@@ -95,6 +96,7 @@ def test_handbook_body_is_free(kb):
 
 # -- numbered steps -----------------------------------------------------------------------------
 
+
 def test_steps_as_a_bullet_list(kb):
     rel = kb.problem(body=PROBLEM_BODY.replace("1. ", "- ").replace("2. ", "- ").replace("3. ", "- "))
     f = kb.one("KB024")
@@ -115,6 +117,7 @@ def test_steps_numbered_with_parenthesis_are_fine(kb):
 
 
 # -- unsafe HTML --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("html", "words"),
@@ -151,9 +154,11 @@ def test_harmless_html_and_angle_brackets_are_fine(kb):
 
 
 def test_script_links_are_caught_however_they_are_spelled(kb):
-    body = ("## 问题描述\n\n[a](java&#115;cript:alert(1))\n[b](java\tscript:alert(1))\n[c][1]\n\n"
-            "[1]: javascript:alert(1)\n\n&lt;script&gt; 作为文字是可以的，时间 10:30，[链接](https://example.org)\n\n"
-            "## 解决建议\n\n建议\n\n## 实施步骤\n\n1. 第一步\n")
+    body = (
+        "## 问题描述\n\n[a](java&#115;cript:alert(1))\n[b](java\tscript:alert(1))\n[c][1]\n\n"
+        "[1]: javascript:alert(1)\n\n&lt;script&gt; 作为文字是可以的，时间 10:30，[链接](https://example.org)\n\n"
+        "## 解决建议\n\n建议\n\n## 实施步骤\n\n1. 第一步\n"
+    )
     kb.problem(id="P-0001", body=body)
     lines = sorted(f.line for f in kb.findings("KB029"))
     assert len(lines) == 3

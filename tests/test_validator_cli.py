@@ -30,6 +30,7 @@ def broken(kb) -> tuple[str, str]:
 
 # -- exit codes ---------------------------------------------------------------------------------
 
+
 def test_clean_knowledge_base_exits_0(kb, capsys):
     kb.problem()
     code, out, _ = run(capsys, str(kb.root), "--today", "2026-06-01")
@@ -99,6 +100,7 @@ def test_console_script_exit_code(kb):
 
 # -- output formats -----------------------------------------------------------------------------
 
+
 def test_json_output_has_every_finding(kb, capsys):
     rel, txt = broken(kb)
     code, out, _ = run(capsys, str(kb.root), "--format", "json")
@@ -106,10 +108,8 @@ def test_json_output_has_every_finding(kb, capsys):
     doc = json.loads(out)
     assert (doc["entries"], doc["errors"], doc["warnings"]) == (1, 1, 1)
     assert doc["findings"] == [
-        {"path": rel, "line": 6, "code": "KB019", "severity": "error",
-         "message": doc["findings"][0]["message"]},
-        {"path": txt, "line": None, "code": "KB010", "severity": "warning",
-         "message": doc["findings"][1]["message"]},
+        {"path": rel, "line": 6, "code": "KB019", "severity": "error", "message": doc["findings"][0]["message"]},
+        {"path": txt, "line": None, "code": "KB010", "severity": "warning", "message": doc["findings"][1]["message"]},
     ]
     assert "是否想写 '巡视检查'" in doc["findings"][0]["message"]
 
@@ -130,7 +130,9 @@ def test_github_output_escapes_what_would_break_an_annotation(kb, capsys):
     kb.problem(name="P-0001-党费,催缴.md")
     kb.problem("P-0002", name="P-0002-党费,催缴.md", source="巡视")
     code, out, _ = run(capsys, str(kb.root), "--format", "github")
-    first = next(line for line in out.splitlines() if line.startswith("::error"))  # P-0002 also gets KB034: it copies P-0001
+    first = next(
+        line for line in out.splitlines() if line.startswith("::error")
+    )  # P-0002 also gets KB034: it copies P-0001
     assert re.match(r"::error file=problems/P-0002-党费%2C催缴\.md,line=6,title=KB019::", first), first
 
 

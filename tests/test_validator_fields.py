@@ -8,6 +8,7 @@ import pytest
 
 # -- required fields ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("field", ["title", "category", "source"])
 def test_problem_required_field_missing(kb, field):
     rel = kb.problem(**{field: None})
@@ -54,6 +55,7 @@ def test_handbook_chapter_needs_neither_category_nor_reviewed(kb):
 
 
 # -- types --------------------------------------------------------------------------------------
+
 
 def test_tags_as_a_string_suggests_a_list(kb):
     rel = kb.problem(tags="党费，催缴")
@@ -109,6 +111,7 @@ def test_review_months_must_be_a_number_of_months(kb, months):
 
 # -- ids ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("bad", "good"),
     [("P-12", "P-0012"), ("p-0012", "P-0012"), ("P0012", "P-0012"), ("P－0012", "P-0012"), ("P_12", "P-0012")],
@@ -158,6 +161,7 @@ def test_file_name_equal_to_the_id_is_fine(kb):
 
 # -- taxonomy -----------------------------------------------------------------------------------
 
+
 def test_unknown_category_suggests_the_closest(kb):
     rel = kb.problem(category="组织建", topic=None)
     f = kb.one("KB017")
@@ -200,6 +204,7 @@ def test_taxonomy_file_in_the_root_replaces_the_default(kb):
 
 # -- enumerations -------------------------------------------------------------------------------
 
+
 def test_problem_source_suggests_the_closest(kb):
     rel = kb.problem(source="巡视")
     f = kb.one("KB019")
@@ -216,6 +221,7 @@ def test_case_kind_suggests_the_closest(kb):
 
 # -- dates --------------------------------------------------------------------------------------
 
+
 def test_chinese_case_date_suggests_a_month(kb):
     rel = kb.case(date="2024年5月")
     f = kb.one("KB020")
@@ -230,8 +236,9 @@ def test_chinese_updated_date_suggests_a_day(kb):
     assert "YYYY-MM-DD" in f.message and "是否想写 '2024-05-01'" in f.message
 
 
-@pytest.mark.parametrize(("typed", "fix"), [("2024/5/8", "2024-05-08"), ("2024.05.08", "2024-05-08"),
-                                           ("2024年5月8日", "2024-05-08")])
+@pytest.mark.parametrize(
+    ("typed", "fix"), [("2024/5/8", "2024-05-08"), ("2024.05.08", "2024-05-08"), ("2024年5月8日", "2024-05-08")]
+)
 def test_loose_day_suggests_the_iso_form(kb, typed, fix):
     kb.problem(updated=typed)
     assert f"是否想写 '{fix}'" in kb.one("KB020").message
@@ -273,6 +280,7 @@ def test_invalid_reviewed_date(kb):
 
 # -- reviews ------------------------------------------------------------------------------------
 
+
 def test_review_overdue_is_a_warning_with_the_due_date(kb):
     kb.chapter()
     rel = kb.section(reviewed="2025-01-15")
@@ -298,8 +306,10 @@ def test_review_months_changes_the_due_date(kb):
 
 # -- unknown fields -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "meant"), [("catgory", "category"), ("标题", "title"), ("tag", "tags"),
-                                             ("来源", "source")])
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("catgory", "category"), ("标题", "title"), ("tag", "tags"), ("来源", "source")]
+)
 def test_unknown_field_suggests_the_known_one(kb, typed, meant):
     rel = kb.problem(**{typed: "x"})
     f = kb.one("KB028")
@@ -319,13 +329,23 @@ def test_collection_fields_are_unknown_elsewhere(kb):
 
 # -- one run reports every problem ----------------------------------------------------------------
 
+
 def test_five_different_mistakes_give_five_findings(kb):
-    rel = kb.problem(category="组织建", topic=None, source="巡视", updated="2024年5月",
-                     body="## 问题描述\n\n说明。\n\n## 解决建议\n\n建议。\n")
+    rel = kb.problem(
+        category="组织建",
+        topic=None,
+        source="巡视",
+        updated="2024年5月",
+        body="## 问题描述\n\n说明。\n\n## 解决建议\n\n建议。\n",
+    )
     kb.edit(rel, "title: ", "title：")
     result = kb.check()
     assert sorted((f.code, f.line) for f in result.findings) == [
-        ("KB005", 3), ("KB017", 4), ("KB019", 5), ("KB020", 7), ("KB021", 9),  # 9: where the body starts
+        ("KB005", 3),
+        ("KB017", 4),
+        ("KB019", 5),
+        ("KB020", 7),
+        ("KB021", 9),  # 9: where the body starts
     ]
     assert all(f.path == rel for f in result.findings)
 

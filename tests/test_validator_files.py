@@ -22,6 +22,7 @@ def test_valid_knowledge_base_has_no_findings(kb):
 
 # -- encodings ----------------------------------------------------------------------------------
 
+
 def test_gbk_file_is_refused_with_save_as_utf8_advice(kb):
     rel = kb.problem()
     kb.write(rel, kb.read(rel).encode("gbk"))
@@ -56,6 +57,7 @@ def test_windows_line_endings_are_accepted_with_right_lines(kb):
 
 
 # -- the front-matter block ---------------------------------------------------------------------
+
 
 def test_empty_file(kb):
     rel = kb.write("problems/P-0001-示例.md", "")
@@ -110,6 +112,7 @@ def test_front_matter_that_is_not_a_mapping(kb, front):
 
 # -- repairs of hand-editing slips: reported, then the file is still checked -----------------------
 
+
 def test_full_width_colon_is_reported_and_the_rest_still_checked(kb):
     rel = kb.problem(source="巡视")
     kb.edit(rel, "title: ", "title：")
@@ -150,6 +153,7 @@ def test_missing_space_after_colon(kb):
 
 
 # -- YAML syntax errors: the line where the writer must look --------------------------------------
+
 
 @pytest.mark.parametrize(
     ("line_text", "words"),
@@ -218,6 +222,7 @@ def test_control_character_is_reported_and_removed(kb):
 
 
 # -- which files are read -----------------------------------------------------------------------
+
 
 def test_file_over_one_megabyte_is_refused(kb):
     rel = kb.problem(body=PROBLEM_BODY + "党" * 400_000)

@@ -12,6 +12,7 @@ def with_text(text: str) -> str:
 
 # -- duplicate ids ------------------------------------------------------------------------------
 
+
 def test_duplicate_id_names_both_files(kb):
     first = kb.problem(name="P-0001-党费.md")
     second = kb.problem(name="P-0001-催缴.md", folder="旧")
@@ -31,6 +32,7 @@ def test_duplicate_id_in_a_sub_folder_is_reported(kb):
 
 
 # -- related ------------------------------------------------------------------------------------
+
 
 def test_related_to_a_missing_id(kb):
     rel = kb.problem(related=["P-0002"])
@@ -69,6 +71,7 @@ def test_related_to_itself_is_a_warning(kb):
 
 # -- [[ID]] links -------------------------------------------------------------------------------
 
+
 def test_wikilink_to_a_missing_id(kb):
     rel = kb.problem(body=with_text("参见 [[P-9999]]。"))
     f = kb.one("KB026")
@@ -96,6 +99,7 @@ def test_wikilink_inside_code_is_ignored(kb):
 
 # -- relative file links ------------------------------------------------------------------------
 
+
 def test_relative_link_to_a_missing_file(kb):
     rel = kb.problem(body=with_text("见 [党费规定](../handbook/HB-2.2.md)。"))
     f = kb.one("KB031")
@@ -106,12 +110,16 @@ def test_relative_link_to_a_missing_file(kb):
 def test_relative_links_to_existing_files_are_fine(kb):
     kb.case()
     kb.problem("P-0002")
-    kb.problem(body=with_text("见 [另一个问题](P-0002-示例.md)、[案例](../cases/C-0001-示例.md#背景)、"
-                              "[网页](https://example.com/a.md)。"))
+    kb.problem(
+        body=with_text(
+            "见 [另一个问题](P-0002-示例.md)、[案例](../cases/C-0001-示例.md#背景)、[网页](https://example.com/a.md)。"
+        )
+    )
     assert kb.check().findings == []
 
 
 # -- handbook chapters --------------------------------------------------------------------------
+
 
 def test_section_without_its_chapter_is_a_warning(kb):
     rel = kb.section("HB-2.3", name="HB-2.3.md")
@@ -128,6 +136,7 @@ def test_sub_section_needs_only_the_chapter(kb):
 
 
 # -- the relation graph: every relation shown on both ends ----------------------------------------
+
 
 def test_a_case_listing_a_problem_is_a_neighbour_of_the_problem(kb):
     kb.problem()

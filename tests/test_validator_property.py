@@ -8,10 +8,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CASE_BODY, CASE_FIELDS, CHAPTER_BODY, CHAPTER_FIELDS, PROBLEM_BODY, PROBLEM_FIELDS, \
-    SECTION_BODY, SECTION_FIELDS, TODAY, KBBuilder, render
-from dangjian_kb.findings import CODES
-from dangjian_kb.validate import KnowledgeBase
+from conftest import (
+    CASE_BODY,
+    CASE_FIELDS,
+    CHAPTER_BODY,
+    CHAPTER_FIELDS,
+    PROBLEM_BODY,
+    PROBLEM_FIELDS,
+    SECTION_BODY,
+    SECTION_FIELDS,
+    TODAY,
+    KBBuilder,
+    render,
+)
+from dangjian_kb.check.validate import KnowledgeBase
+from dangjian_kb.model.findings import CODES
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -23,20 +34,30 @@ slip = st.one_of(st.sampled_from(SLIPS), st.characters(blacklist_categories=("Cs
 def pieces(strategy: st.SearchStrategy[str], max_size: int) -> st.SearchStrategy[str]:
     return st.lists(strategy, max_size=max_size).map("".join)
 
+
 VALID = {
     "problems/P-0001-示例.md": (PROBLEM_FIELDS, PROBLEM_BODY),
     "cases/C-0001-示例.md": (CASE_FIELDS, CASE_BODY),
     "handbook/HB-1.md": (CHAPTER_FIELDS, CHAPTER_BODY),
     "handbook/HB-1.1.md": (SECTION_FIELDS, SECTION_BODY),
 }
-FIELD_NAMES = sorted({k for fields, _ in VALID.values() for k in fields}
-                     | {"related", "basis", "review_months", "contributor", "public_numbers", "标题", "catgory"})
+FIELD_NAMES = sorted(
+    {k for fields, _ in VALID.values() for k in fields}
+    | {"related", "basis", "review_months", "contributor", "public_numbers", "标题", "catgory"}
+)
 
 yaml_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
-              st.sampled_from(["P-0001", "HB-1", "2024-02-30", "2024年5月", "组织建设", "", "~", "[]"])),
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.one_of(st.text(max_size=5), st.integers()), inner, max_size=3)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=20),
+        st.sampled_from(["P-0001", "HB-1", "2024-02-30", "2024年5月", "组织建设", "", "~", "[]"]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.text(max_size=5), st.integers()), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -77,8 +98,7 @@ common = settings(max_examples=150, deadline=None, suppress_health_check=[Health
 
 
 @common
-@given(text=st.one_of(st.text(), pieces(slip, 200).map(lambda t: "---\n" + t)),
-       rel=st.sampled_from(sorted(VALID)))
+@given(text=st.one_of(st.text(), pieces(slip, 200).map(lambda t: "---\n" + t)), rel=st.sampled_from(sorted(VALID)))
 def test_random_text_never_crashes(shared_kb, text, rel):
     reset(shared_kb, rel, text)
     assert_findings_are_well_formed(shared_kb)
@@ -106,10 +126,10 @@ def mutated(draw) -> tuple[str, str]:
             text = text[:pos] + char + text[pos:]
             end += len(char)
         elif op == "delete":
-            text = text[:pos] + text[pos + 1:]
+            text = text[:pos] + text[pos + 1 :]
             end = max(end - 1, 0)
         else:
-            text = text[:pos] + char + text[pos + 1:]
+            text = text[:pos] + char + text[pos + 1 :]
     return rel, text
 
 
@@ -122,8 +142,10 @@ def test_mutated_front_matter_never_crashes(shared_kb, case):
 
 
 @common
-@given(rel=st.sampled_from(sorted(VALID)),
-       changes=st.dictionaries(st.sampled_from(FIELD_NAMES), yaml_values, min_size=1, max_size=4))
+@given(
+    rel=st.sampled_from(sorted(VALID)),
+    changes=st.dictionaries(st.sampled_from(FIELD_NAMES), yaml_values, min_size=1, max_size=4),
+)
 def test_any_yaml_value_in_any_field_never_crashes(shared_kb, rel, changes):
     fields, body = VALID[rel]
     # None would drop the field in render(); write YAML null explicitly instead.
@@ -133,11 +155,41 @@ def test_any_yaml_value_in_any_field_never_crashes(shared_kb, rel, changes):
 
 
 @common
-@given(body=pieces(st.one_of(st.sampled_from(["\n", "## ", "### ", "1. ", "1、", "```", "~~~", "`",
-                                                          "[[", "]]", "|", "](", ")", "<script>", " onclick=",
-                                                          "javascript:", "问题描述", "解决建议", "实施步骤",
-                                                          "P-0001", "../", ".md", "#"]),
-                                       slip), 60))
+@given(
+    body=pieces(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "\n",
+                    "## ",
+                    "### ",
+                    "1. ",
+                    "1、",
+                    "```",
+                    "~~~",
+                    "`",
+                    "[[",
+                    "]]",
+                    "|",
+                    "](",
+                    ")",
+                    "<script>",
+                    " onclick=",
+                    "javascript:",
+                    "问题描述",
+                    "解决建议",
+                    "实施步骤",
+                    "P-0001",
+                    "../",
+                    ".md",
+                    "#",
+                ]
+            ),
+            slip,
+        ),
+        60,
+    )
+)
 def test_random_body_never_crashes(shared_kb, body):
     reset(shared_kb, "problems/P-0001-示例.md", render(PROBLEM_FIELDS, body))
     assert_findings_are_well_formed(shared_kb)
@@ -151,9 +203,15 @@ def knowledge_bases(draw) -> dict[str, str]:
     """Several entries with ids, related lists and links drawn from a small pool, so they collide and cross."""
     files: dict[str, str] = {}
     for n in range(draw(st.integers(1, 6))):
-        folder, fields, body = draw(st.sampled_from([("problems", PROBLEM_FIELDS, PROBLEM_BODY),
-                                                     ("cases", CASE_FIELDS, CASE_BODY),
-                                                     ("handbook", SECTION_FIELDS, SECTION_BODY)]))
+        folder, fields, body = draw(
+            st.sampled_from(
+                [
+                    ("problems", PROBLEM_FIELDS, PROBLEM_BODY),
+                    ("cases", CASE_FIELDS, CASE_BODY),
+                    ("handbook", SECTION_FIELDS, SECTION_BODY),
+                ]
+            )
+        )
         entry_id = draw(st.sampled_from(ID_POOL))
         related = draw(st.lists(st.sampled_from(ID_POOL), max_size=3))
         links = draw(st.lists(st.sampled_from(ID_POOL + ["../cases/C-0001-示例.md", "P-0002-示例.md"]), max_size=3))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import re
 import sys
+import time
 from pathlib import Path
 
-from . import __version__
+from dangjian_kb import __version__
+from dangjian_kb.site import bundle, stamp
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     check = sub.add_parser("check", help="检查知识库内容（不生成网页）")
-    check.add_argument("path", nargs="?", default=".", help="知识库根目录（含 handbook/ problems/ cases/），默认当前目录")
+    check.add_argument(
+        "path", nargs="?", default=".", help="知识库根目录（含 handbook/ problems/ cases/），默认当前目录"
+    )
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式")
     check.add_argument("--taxonomy", type=Path, help="分类文件，默认为 <path>/taxonomy.yml，不存在时用内置的五个聚焦")
     check.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
@@ -47,11 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_more_commands(sub: argparse._SubParsersAction) -> None:
-    """Commands of later modules register here, so the check path imports nothing heavy."""
-    from . import cli_bundle, cli_extra  # noqa: PLC0415 - deliberately late
+    from dangjian_kb.authoring import scaffold
 
-    cli_extra.register(sub)
-    cli_bundle.register(sub)
+    scaffold.register(sub)
+    p = sub.add_parser("bundle", help="生成离线包 dist/<名称>-<日期>.zip（双击 index.html 即可离线使用）")
+    p.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件，默认 mkdocs.yml")
+    p.add_argument("--site-dir", type=Path, help="直接打包已生成的网站目录（不重新生成）")
+    p.add_argument("--out", type=Path, default=Path("dist"), help="输出目录，默认 dist")
+    p.add_argument("--name", default="dangjian-kb", help="离线包名称（ASCII），默认 dangjian-kb")
+    p.set_defaults(func=_bundle)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from . import report, sources, validate
-    from .taxonomy import TaxonomyError
+    from dangjian_kb.check import report, sources, validate
+    from dangjian_kb.model.taxonomy import TaxonomyError
 
     root = Path(args.path)
     problem = sources.root_problem(root)
@@ -95,6 +104,44 @@ def github_prefix(root: Path) -> str:
     except ValueError:
         return ""
     return "" if rel == "." else rel + "/"
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    if not args.name.isascii() or not args.name.replace("-", "").replace("_", "").isalnum():
+        print(f"用法错误：名称 '{args.name}' 只能包含英文字母、数字、- 和 _。", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    site_dir = args.site_dir
+    if site_dir is None:
+        site_dir = _build_site(args.config)
+        if site_dir is None:
+            return 1
+    try:
+        target = bundle.make_zip(site_dir, args.out, args.name, stamp.build_time().strftime("%Y%m%d"))
+    except bundle.BundleError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    size = target.stat().st_size / 1e6
+    print(f"离线包已生成：{target}（{size:.1f} MB，用时 {time.perf_counter() - started:.1f} 秒）")
+    return 0
+
+
+def _build_site(config_file: Path) -> Path | None:
+    from mkdocs.commands.build import build  # noqa: PLC0415 - only the bundle path needs MkDocs
+    from mkdocs.config import load_config  # noqa: PLC0415
+    from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
+
+    if not config_file.is_file():
+        print(f"{config_file}: 找不到 MkDocs 配置文件。请在知识库根目录运行，或用 --config 指定。", file=sys.stderr)
+        return None
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
+    try:
+        config = load_config(str(config_file))
+        build(config)
+    except MkDocsException as exc:
+        print(exc, file=sys.stderr)
+        return None
+    return Path(config.site_dir)
 
 
 if __name__ == "__main__":

@@ -27,11 +27,13 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import body_links, finder_index, material_fix, nav, search_check, validate
-from . import stamp as stamp_mod
-from .collections import ALL
-from .taxonomy import TaxonomyError
-from .views import FINDER_INDEX_JS, GeneratedPage, Views
+from dangjian_kb.check import validate
+from dangjian_kb.model.collection import ALL
+from dangjian_kb.model.taxonomy import TaxonomyError
+from dangjian_kb.search import finder_index, search_check
+from dangjian_kb.site import body_links, material_fix, nav
+from dangjian_kb.site import stamp as stamp_mod
+from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
 
 log = get_plugin_logger(__name__)
 LATEST_MARKER = "<!-- dangjian-kb:latest -->"
@@ -132,7 +134,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         log.debug(f"插件自身耗时 {self.own_seconds:.2f} 秒")
         target = os.environ.get("DANGJIAN_KB_TIMINGS")
         if target:  # read by bench/bench_build.py
-            Path(target).write_text(json.dumps({"plugin_seconds": self.own_seconds, "steps": self.own_by_step}), "utf-8")
+            Path(target).write_text(
+                json.dumps({"plugin_seconds": self.own_seconds, "steps": self.own_by_step}), "utf-8"
+            )
         self.own_seconds, self.own_by_step = 0.0, {}
 
     @_timed
@@ -164,7 +168,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.views = Views(self.kb, self.today)
         self.entries_by_src = {}
         for entry in self.kb.entries:
-            self._add(files, config, entry.src_uri, entry.title, body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel))
+            self._add(
+                files, config, entry.src_uri, entry.title, body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel)
+            )
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
         self.stamp = self._stamp()
@@ -177,7 +183,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self._add_package_assets(files, config)
         self._start_finder_index()
         for rel in self.kb.assets:
-            files.append(File.generated(config, rel, abs_src_path=str(self.root / rel), inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(
+                File.generated(config, rel, abs_src_path=str(self.root / rel), inclusion=InclusionLevel.NOT_IN_NAV)
+            )
         config.nav = nav.build(self.kb, self.views, files, config.nav)
         return files
 
@@ -198,8 +206,12 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     def _start_finder_index(self) -> None:
         """Build the finder's index in a worker process, in parallel with page rendering;
         in-process where no worker can be started."""
-        args = (str(self.root), str(self.root / self.config.taxonomy), str(self.root / self.config.synonyms),
-                self.today.isoformat())
+        args = (
+            str(self.root),
+            str(self.root / self.config.taxonomy),
+            str(self.root / self.config.synonyms),
+            self.today.isoformat(),
+        )
         try:
             # spawn, not fork: `mkdocs serve` runs threads, and a forked child may inherit a held lock
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))

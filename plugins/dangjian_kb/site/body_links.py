@@ -7,9 +7,9 @@ import html
 import re
 from collections.abc import Callable
 
-from .entry import Entry
-from .rules_body import INLINE_CODE, WIKILINK, lines_outside_code
-from .urls import relative
+from dangjian_kb.model.entry import Entry
+from dangjian_kb.check.rules_body import INLINE_CODE, WIKILINK, lines_outside_code
+from dangjian_kb.model.urls import relative
 
 _MD_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+?\.(?:md|markdown))((?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\))", re.I)
 

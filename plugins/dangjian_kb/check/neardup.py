@@ -28,10 +28,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from .collections import id_sort_key
-from .entry import Entry
-from .findings import Finding
-from .rules_body import is_prompt
+from dangjian_kb.check.rules_body import is_prompt
+from dangjian_kb.model.collection import id_sort_key
+from dangjian_kb.model.entry import Entry
+from dangjian_kb.model.findings import Finding
 
 THRESHOLD = 0.60
 TITLE_WEIGHT = 0.30
@@ -43,7 +43,7 @@ MAX_POSTING = 8
 MIN_SHARED = 2
 COLLECTIONS = {"problems": "问题", "cases": "案例"}
 
-_RUN = re.compile(r"[0-9A-Za-z\u3400-\u9fff]{%d,}" % MIN_RUN)
+_RUN = re.compile(rf"[0-9A-Za-z\u3400-\u9fff]{{{MIN_RUN},}}")
 _NON_TEXT = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 _MARKUP = re.compile(r"\[\[[^\]\n]*\]\]|\]\([^)\n]*\)|^#{1,6}[ \t].*$", re.M)
 
@@ -64,8 +64,10 @@ def _check_group(group: Sequence[Entry], noun: str) -> list[Finding]:
 
     def feature(n: int) -> tuple[set[str], set[str]]:
         if n not in features:
-            features[n] = (_grams(_normalize(group[n].title), 2),
-                           _grams(_normalize(_MARKUP.sub("", heads[n]))[:TEXT_CHARS], 3))
+            features[n] = (
+                _grams(_normalize(group[n].title), 2),
+                _grams(_normalize(_MARKUP.sub("", heads[n]))[:TEXT_CHARS], 3),
+            )
         return features[n]
 
     best: dict[int, tuple[float, int]] = {}
@@ -81,9 +83,13 @@ def _check_group(group: Sequence[Entry], noun: str) -> list[Finding]:
 
 
 def _finding(e: Entry, other: Entry, s: float, noun: str) -> Finding:
-    return Finding(e.rel, e.line_of("title") or e.line_of("id"), "KB034",
-                   f"与 {other.id}《{other.title}》高度相似（相似度 {s:.2f}）。"
-                   f"如是同一{noun}，请合并到已有条目；如不同，请在标题中写明区别，并可在 related 中列出 {other.id}。")
+    return Finding(
+        e.rel,
+        e.line_of("title") or e.line_of("id"),
+        "KB034",
+        f"与 {other.id}《{other.title}》高度相似（相似度 {s:.2f}）。"
+        f"如是同一{noun}，请合并到已有条目；如不同，请在标题中写明区别，并可在 related 中列出 {other.id}。",
+    )
 
 
 def refers(e: Entry, other: Entry) -> bool:
@@ -116,9 +122,13 @@ def candidates(keys_of: Sequence[list[str]]) -> list[tuple[int, int]]:
                 elif holders[-1] != n:  # a clause twice in one entry counts once
                     holders.append(n)
     size = len(keys_of)
-    codes = Counter(a * size + b  # a pair as one int: no tuple per pair
-                    for holders in shared.values() if len(holders) <= MAX_POSTING
-                    for i, a in enumerate(holders) for b in holders[i + 1 :])
+    codes = Counter(
+        a * size + b  # a pair as one int: no tuple per pair
+        for holders in shared.values()
+        if len(holders) <= MAX_POSTING
+        for i, a in enumerate(holders)
+        for b in holders[i + 1 :]
+    )
     return sorted(divmod(code, size) for code, c in codes.items() if c >= MIN_SHARED)
 
 

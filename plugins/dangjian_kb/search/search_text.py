@@ -16,8 +16,31 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _MD_NOISE = re.compile(r"\]\([^)]*\)|[#*_>`|\[\]!~-]+")
 
 # What people add to a question that says nothing about its subject (query side only).
-QUESTION_WORDS = ("怎么办", "怎么样", "怎么", "如何", "什么", "为什么", "是不是", "有没有", "能不能", "可不可以",
-                  "应该", "需要", "老是", "总是", "一直", "请问", "吗", "呢", "啊", "吧", "了", "的", "要")
+QUESTION_WORDS = (
+    "怎么办",
+    "怎么样",
+    "怎么",
+    "如何",
+    "什么",
+    "为什么",
+    "是不是",
+    "有没有",
+    "能不能",
+    "可不可以",
+    "应该",
+    "需要",
+    "老是",
+    "总是",
+    "一直",
+    "请问",
+    "吗",
+    "呢",
+    "啊",
+    "吧",
+    "了",
+    "的",
+    "要",
+)
 
 
 def normalize(text: str) -> str:

@@ -10,9 +10,11 @@ import re
 
 _LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): (.*)")
 # Characters that give a plain YAML scalar another meaning somewhere; any of them means "use YAML".
-_UNSAFE = re.compile(r"""[:#'"\[\]{},&*!|>%@`\\\t]|^[-?]( |$)|^[-+.~]|^\s|\s$"""
-                     # YAML refuses control characters and reads NEL, LS and PS as line breaks
-                     r"|[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_UNSAFE = re.compile(
+    r"""[:#'"\[\]{},&*!|>%@`\\\t]|^[-?]( |$)|^[-+.~]|^\s|\s$"""
+    # YAML refuses control characters and reads NEL, LS and PS as line breaks
+    r"|[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 _INT = re.compile(r"[1-9][0-9]*")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
 _SPECIAL = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import html
 
-from . import urls
-from .collections import is_chapter
-from .validate import KnowledgeBase
-from .views import Views
+from dangjian_kb.model import urls
+from dangjian_kb.model.collection import is_chapter
+from dangjian_kb.check.validate import KnowledgeBase
+from dangjian_kb.site.views import Views
 
 GENERATED_PREFIXES = ("handbook/", "problems/", "cases/", "tags/", "categories/")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
-from .taxonomy import slug_for
+from dangjian_kb.model.taxonomy import slug_for
 
 HOME = "index.html"
 FINDER = "finder.html"

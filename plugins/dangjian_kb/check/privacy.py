@@ -15,16 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .findings import Collector
+from dangjian_kb.model.findings import Collector
 
 _CANDIDATE = re.compile(r"[0-9０-９][0-9０-９ \t\-－\u3000]{9,}[0-9０-９XxＸｘ]")  # one char class first: fast scan
 _WIDE = str.maketrans("０１２３４５６７８９Ｘｘ－＋＠\u3000", "0123456789Xx-+@ ")  # same length: positions hold
 _ID = re.compile(r"(?<![0-9])(?<![0-9]\.)[1-9][0-9]{16}[0-9Xx](?![0-9])(?!\.[0-9])")  # not in 3.14159…
-_MOBILE = re.compile(r"(?<![0-9+])(?<![0-9]\.)(?:\+?86[ \-]?)?(1[3-9][0-9])([ \t\-]?)([0-9]{4})\2([0-9]{4})"
-                     r"(?![0-9])(?!\2[0-9])(?!\.[0-9])")
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@"
-                    r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*"
-                    r"\.[A-Za-z]{2,}(?![A-Za-z0-9\-])")
+_MOBILE = re.compile(
+    r"(?<![0-9+])(?<![0-9]\.)(?:\+?86[ \-]?)?(1[3-9][0-9])([ \t\-]?)([0-9]{4})\2([0-9]{4})"
+    r"(?![0-9])(?!\2[0-9])(?!\.[0-9])"
+)
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@"
+    r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*"
+    r"\.[A-Za-z]{2,}(?![A-Za-z0-9\-])"
+)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 FIX = "删除，或如确需公开（如服务热线），在头部信息 public_numbers 中列出。"
@@ -46,8 +50,9 @@ def find(line: str, today: dt.date) -> list[tuple[str, str, str]]:
     """(kind, value, masked value) of each personal number or address in one (narrowed) line."""
     found: list[tuple[str, str, str]] = []
     if _CANDIDATE.search(line):
-        found.extend(("身份证号", m[0], m[0][:6] + "*" * 8 + m[0][-4:])
-                     for m in _ID.finditer(line) if is_id_number(m[0], today))
+        found.extend(
+            ("身份证号", m[0], m[0][:6] + "*" * 8 + m[0][-4:]) for m in _ID.finditer(line) if is_id_number(m[0], today)
+        )
         for m in _MOBILE.finditer(line):
             if m[2] and _glued(line, m.start()):
                 continue  # '2024 138 1234 5678': part of a longer spaced number
@@ -61,7 +66,7 @@ def find(line: str, today: dt.date) -> list[tuple[str, str, str]]:
 
 
 def _glued(line: str, start: int) -> bool:
-    before = line[max(0, start - 2):start]
+    before = line[max(0, start - 2) : start]
     return len(before) == 2 and before[0].isdigit() and before[1] in " \t-"
 
 

@@ -12,10 +12,11 @@ from functools import cached_property
 
 import jinja2
 
-from . import body_links, urls
-from .collections import ALL, BY_NAME, is_chapter
-from .entry import Entry
-from .validate import KnowledgeBase
+from dangjian_kb.site import body_links
+from dangjian_kb.model import urls
+from dangjian_kb.model.collection import ALL, BY_NAME, is_chapter
+from dangjian_kb.model.entry import Entry
+from dangjian_kb.check.validate import KnowledgeBase
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import neardup, privacy, rules_body, rules_fields, rules_links, sources
-from . import taxonomy as taxonomy_mod
-from .collections import id_sort_key
-from .entry import Entry
-from .findings import Collector, Finding
-from .frontmatter import parse_file
-from .graph import RelationGraph
-from .taxonomy import Taxonomy
+from dangjian_kb.check import neardup, privacy, rules_body, rules_fields, rules_links, sources
+from dangjian_kb.check.frontmatter import parse_file
+from dangjian_kb.model import taxonomy as taxonomy_mod
+from dangjian_kb.model.collection import id_sort_key
+from dangjian_kb.model.entry import Entry
+from dangjian_kb.model.findings import Collector, Finding
+from dangjian_kb.model.graph import RelationGraph
+from dangjian_kb.model.taxonomy import Taxonomy
 
 
 @dataclass
@@ -101,5 +101,15 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
         rules_body.check_prompts(parsed.data, parsed.key_lines, prose, out)
     if meta is None or "id" not in meta:
         return None
-    return Entry(meta["id"], src.collection, src.rel, meta, parsed.key_lines, parsed.body,
-                 parsed.body_line, headings, wikilinks, file_links)
+    return Entry(
+        meta["id"],
+        src.collection,
+        src.rel,
+        meta,
+        parsed.key_lines,
+        parsed.body,
+        parsed.body_line,
+        headings,
+        wikilinks,
+        file_links,
+    )

@@ -7,8 +7,8 @@ import functools
 import json
 import re
 
-from .search_text import dictionary_terms
-from .validate import KnowledgeBase
+from dangjian_kb.check.validate import KnowledgeBase
+from dangjian_kb.search.search_text import dictionary_terms
 
 SAMPLE = 12  # a misconfiguration loses every word; a dozen catch it and keep the check instant
 _SEPARATOR = re.compile(r'"separator":\s*("(?:[^"\\]|\\.)*")')
@@ -31,7 +31,7 @@ def missing(index_json: str, words: list[str]) -> list[str]:
     boundaries = [json.dumps(c)[1:-1] for c in ("\u200b", " ", "-", "\t", "\n") if separator.fullmatch(c)]
     boundaries += ['"title": "', '"title":"', '"text": "', '"text":"', ">"]  # a field or an element starts
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def findable(word: str) -> bool:
         variants = {json.dumps(word)[1:-1], json.dumps(word, ensure_ascii=False)[1:-1]}
         if any(b + v in index_json for v in variants for b in boundaries):
@@ -44,6 +44,8 @@ def missing(index_json: str, words: list[str]) -> list[str]:
 
 def message(absent: list[str], total: int) -> str:
     shown = "、".join(f"'{w}'" for w in absent[:8])
-    return (f"站内搜索自检失败：{len(absent)}/{total} 个内容中出现的词在搜索索引中找不到（{shown}）。"
-            "请确认已安装 jieba，mkdocs.yml 中 search 插件设置 lang: zh，"
-            "且 separator 包含 \\u200b（如 '[\\s\\u200b\\-]+'）。")
+    return (
+        f"站内搜索自检失败：{len(absent)}/{total} 个内容中出现的词在搜索索引中找不到（{shown}）。"
+        "请确认已安装 jieba，mkdocs.yml 中 search 插件设置 lang: zh，"
+        "且 separator 包含 \\u200b（如 '[\\s\\u200b\\-]+'）。"
+    )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from .collections import ALL, is_chapter
-from .entry import Entry
-from .findings import Finding
-from .graph import RelationGraph
-from .rules_fields import normalized_id
+from dangjian_kb.check.rules_fields import normalized_id
+from dangjian_kb.model.collection import ALL, is_chapter
+from dangjian_kb.model.entry import Entry
+from dangjian_kb.model.findings import Finding
+from dangjian_kb.model.graph import RelationGraph
 
 
 def check(entries: list[Entry], root: Path) -> tuple[list[Entry], list[Finding]]:
@@ -22,8 +22,14 @@ def check(entries: list[Entry], root: Path) -> tuple[list[Entry], list[Finding]]
         if len(group) > 1:
             for e in group:
                 others = "、".join(o.rel for o in group if o is not e)
-                findings.append(Finding(e.rel, e.line_of("id"), "KB016",
-                                        f"编号 '{entry_id}' 重复：{others} 也使用了它。编号不可重复，请给新条目换一个未用过的编号。"))
+                findings.append(
+                    Finding(
+                        e.rel,
+                        e.line_of("id"),
+                        "KB016",
+                        f"编号 '{entry_id}' 重复：{others} 也使用了它。编号不可重复，请给新条目换一个未用过的编号。",
+                    )
+                )
     kept = [group[0] for group in by_id.values()]
     ids = {e.id for e in kept}
     by_rel = {e.rel: e for e in kept}
@@ -36,19 +42,43 @@ def _check_entry_links(e: Entry, ids: set[str], by_rel: dict[str, Entry]) -> lis
     out: list[Finding] = []
     for target in e.related:
         if target == e.id:
-            out.append(Finding(e.rel, e.line_of("related"), "KB032", f"related 中列出了本条目自己 '{target}'。请删除。"))
+            out.append(
+                Finding(e.rel, e.line_of("related"), "KB032", f"related 中列出了本条目自己 '{target}'。请删除。")
+            )
         elif target not in ids:
-            out.append(Finding(e.rel, e.line_of("related"), "KB025", f"related 中的编号 '{target}' 不存在。{_fix(target, ids)}"))
+            out.append(
+                Finding(
+                    e.rel, e.line_of("related"), "KB025", f"related 中的编号 '{target}' 不存在。{_fix(target, ids)}"
+                )
+            )
     for link in e.wikilinks:
         if link.target not in ids:
-            out.append(Finding(e.rel, link.line, "KB026", f"链接 '[[{link.target}]]' 指向不存在的编号。{_fix(link.target, ids)}"))
+            out.append(
+                Finding(
+                    e.rel, link.line, "KB026", f"链接 '[[{link.target}]]' 指向不存在的编号。{_fix(link.target, ids)}"
+                )
+            )
     for link in e.file_links:
         if e.link_path(link.target) not in by_rel:
-            out.append(Finding(e.rel, link.line, "KB031", f"链接 '{link.target}' 指向的文件不是知识库中的条目。请检查路径，或改用 [[编号]] 写法。"))
+            out.append(
+                Finding(
+                    e.rel,
+                    link.line,
+                    "KB031",
+                    f"链接 '{link.target}' 指向的文件不是知识库中的条目。请检查路径，或改用 [[编号]] 写法。",
+                )
+            )
     if e.collection.name == "handbook" and not is_chapter(e.id):
         chapter = e.id.split(".")[0]
         if chapter not in ids:
-            out.append(Finding(e.rel, e.line_of("id"), "KB035", f"小节 '{e.id}' 所属的章 '{chapter}' 不存在。请添加 handbook/{chapter}.md 作为章首页。"))
+            out.append(
+                Finding(
+                    e.rel,
+                    e.line_of("id"),
+                    "KB035",
+                    f"小节 '{e.id}' 所属的章 '{chapter}' 不存在。请添加 handbook/{chapter}.md 作为章首页。",
+                )
+            )
     return out
 
 

@@ -7,9 +7,9 @@ import html
 import re
 from collections.abc import Iterator
 
-from .collections import Collection
-from .entry import Heading, Link, section_lines
-from .findings import Collector
+from dangjian_kb.model.collection import Collection
+from dangjian_kb.model.entry import Heading, Link, section_lines
+from dangjian_kb.model.findings import Collector
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -21,8 +21,10 @@ INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 # inline links, HTML attributes and reference definitions ([1]: javascript:…)
 _UNSAFE_URL = re.compile(r"(?:\]\(<?|href=[\"']?|src=[\"']?|^\[[^\]]+\]:<?)(?:javascript|vbscript|data):", re.I)
 _UNSAFE = [
-    (re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|style|form|base|meta|link)\b", re.I),
-     lambda m: f"正文含有不允许的 HTML 标签 '<{m[1].lower()}>'"),
+    (
+        re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|style|form|base|meta|link)\b", re.I),
+        lambda m: f"正文含有不允许的 HTML 标签 '<{m[1].lower()}>'",
+    ),
     (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), lambda m: "正文的 HTML 标签含有事件属性（on…=）"),
     (_UNSAFE_URL, lambda m: "正文含有 'javascript:' 等脚本链接"),
 ]
@@ -99,8 +101,11 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
             if near is None:
                 out.add("KB021", line0, f"缺少必需的二级标题 '## {name}'。请添加该标题并在其下填写内容。")
             else:
-                out.add("KB021", line0 + near[0], f"缺少二级标题 '## {name}'：找到的是 '{near[1]}'。"
-                                                  f"请改为 '## {name}'（两个 # 加空格）。")
+                out.add(
+                    "KB021",
+                    line0 + near[0],
+                    f"缺少二级标题 '## {name}'：找到的是 '{near[1]}'。请改为 '## {name}'（两个 # 加空格）。",
+                )
             continue
         if found.text != name:
             out.add("KB021", found.line, f"标题 '## {found.text}' 应写作 '## {name}'。请按模板的标题原样书写。")
@@ -110,7 +115,11 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
             out.add("KB023", found.line, f"'## {name}' 下没有内容。请填写这一部分。")
         elif name == "实施步骤" and not any(_ORDERED.match(t) for t in content):
             cjk = next((t.strip() for t in content if _ORDERED_CJK.match(t)), None)
-            fix = f"'{cjk[:12]}…' 请写成 '1. …'（数字加半角句点和空格）" if cjk else "请写成有序列表：每步一行，以 '1. '、'2. ' 开头"
+            fix = (
+                f"'{cjk[:12]}…' 请写成 '1. …'（数字加半角句点和空格）"
+                if cjk
+                else "请写成有序列表：每步一行，以 '1. '、'2. ' 开头"
+            )
             out.add("KB024", found.line, f"'## 实施步骤' 下应为编号的步骤列表。{fix}。")
     for prev, cur in zip(positions, positions[1:]):
         if cur.line < prev.line:
@@ -147,7 +156,9 @@ def check_prompts(data: dict | None, key_lines: dict[str, int], prose: list[tupl
     """KB038 for every prompt left in place; run after the field rules, whose findings on a prompt value it replaces."""
     lines: set[int] = set()
     for key, value in (data or {}).items():
-        prompt = next((v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and is_prompt(v)), None)
+        prompt = next(
+            (v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and is_prompt(v)), None
+        )
         if prompt is not None:
             line = key_lines.get(str(key), 1)
             out.add("KB038", line, f"未替换的模板提示 '{_short(str(key))}: {_short(prompt)}'。请把提示换成实际内容。")

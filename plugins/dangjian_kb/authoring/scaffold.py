@@ -29,10 +29,10 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from .collections import ALL, HANDBOOK
-from .rules_body import PROMPT_MARK as MARK
-from .rules_fields import normalized_id
-from .sources import root_problem
+from dangjian_kb.check.rules_body import PROMPT_MARK as MARK
+from dangjian_kb.check.rules_fields import normalized_id
+from dangjian_kb.check.sources import root_problem
+from dangjian_kb.model.collection import ALL, HANDBOOK
 
 EXIT_OK, EXIT_EXISTS, EXIT_USAGE = 0, 1, 2
 KINDS = {"problem": "problems", "case": "cases", "handbook": "handbook"}
@@ -56,17 +56,24 @@ class ScaffoldError(Exception):
 
 # -- command line --------------------------------------------------------------------------------
 
+
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("new", help="按模板新建条目（问题、案例或手册小节）",
-                       description="按模板新建条目：自动分配下一个未用编号，写好必填字段和必需的小标题，"
-                                   "把以“待填写：”开头的提示换成实际内容后即可通过检查。")
+    p = sub.add_parser(
+        "new",
+        help="按模板新建条目（问题、案例或手册小节）",
+        description="按模板新建条目：自动分配下一个未用编号，写好必填字段和必需的小标题，"
+        "把以“待填写：”开头的提示换成实际内容后即可通过检查。",
+    )
     p.add_argument("kind", choices=tuple(KINDS), help="条目类型：problem 问题、case 案例、handbook 手册")
     p.add_argument("--title", required=True, help="标题，一行文字")
     p.add_argument("--category", help="分类（问题和案例必填，可由 --topic 推出），须在分类文件中")
     p.add_argument("--topic", help="主题，须属于该分类")
-    p.add_argument("--root", type=Path, default=Path("."), help="知识库根目录（含 handbook/ problems/ cases/），默认当前目录")
-    p.add_argument("--id", dest="entry_id",
-                   help="仅用于手册：编号，如 HB-6（新的一章）或 HB-2.6；不写时为最后一章的下一节")
+    p.add_argument(
+        "--root", type=Path, default=Path("."), help="知识库根目录（含 handbook/ problems/ cases/），默认当前目录"
+    )
+    p.add_argument(
+        "--id", dest="entry_id", help="仅用于手册：编号，如 HB-6（新的一章）或 HB-2.6；不写时为最后一章的下一节"
+    )
     p.add_argument("--taxonomy", type=Path, help="分类文件，默认为 <root>/taxonomy.yml，不存在时用内置的五个聚焦")
     p.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     p.set_defaults(func=run)
@@ -74,24 +81,42 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        path, entry_id, notes = create(args.kind, args.title, root=args.root, category=args.category,
-                                       topic=args.topic, entry_id=args.entry_id,
-                                       taxonomy_path=args.taxonomy, today=args.today)
+        path, entry_id, notes = create(
+            args.kind,
+            args.title,
+            root=args.root,
+            category=args.category,
+            topic=args.topic,
+            entry_id=args.entry_id,
+            taxonomy_path=args.taxonomy,
+            today=args.today,
+        )
     except ScaffoldError as exc:
         print(f"dangjian-kb new: {exc}", file=sys.stderr)
         return exc.status
     print(path)
     for note in notes:
         print(f"提示：{note}", file=sys.stderr)
-    print(f"已新建 {entry_id}。请把以“{MARK}”开头的提示换成实际内容，然后运行 dangjian-kb check 检查。", file=sys.stderr)
+    print(
+        f"已新建 {entry_id}。请把以“{MARK}”开头的提示换成实际内容，然后运行 dangjian-kb check 检查。", file=sys.stderr
+    )
     return EXIT_OK
 
 
 # -- the work ------------------------------------------------------------------------------------
 
-def create(kind: str, title: str, *, root: Path = Path("."), category: str | None = None,
-           topic: str | None = None, entry_id: str | None = None, taxonomy_path: Path | None = None,
-           today: dt.date | None = None) -> tuple[Path, str, list[str]]:
+
+def create(
+    kind: str,
+    title: str,
+    *,
+    root: Path = Path("."),
+    category: str | None = None,
+    topic: str | None = None,
+    entry_id: str | None = None,
+    taxonomy_path: Path | None = None,
+    today: dt.date | None = None,
+) -> tuple[Path, str, list[str]]:
     """Write the new entry; return its path (root joined with the relative path), id and notes for the writer."""
     root = Path(root)
     problem = root_problem(root)
@@ -112,17 +137,18 @@ def create(kind: str, title: str, *, root: Path = Path("."), category: str | Non
 def clean_title(title: str) -> str:
     text = unicodedata.normalize("NFC", title or "").strip()
     if not text:
-        raise ScaffoldError("标题不能为空。请用 --title 写一行标题，如 --title \"党员老是不按时交党费\"。")
+        raise ScaffoldError('标题不能为空。请用 --title 写一行标题，如 --title "党员老是不按时交党费"。')
     if "\n" in text or "\r" in text:
         raise ScaffoldError("标题只能写一行。请把说明写到正文里。")
     return text
 
 
-def resolve_taxonomy(collection: str, category: str | None, topic: str | None, root: Path,
-                     taxonomy_path: Path | None) -> tuple[str | None, str | None]:
+def resolve_taxonomy(
+    collection: str, category: str | None, topic: str | None, root: Path, taxonomy_path: Path | None
+) -> tuple[str | None, str | None]:
     """Check --category/--topic against the taxonomy; the category may follow from the topic."""
-    from . import taxonomy as taxonomy_mod  # noqa: PLC0415 - YAML only when a command needs it
-    from .suggest import did_you_mean  # noqa: PLC0415
+    from dangjian_kb.check.suggest import did_you_mean  # noqa: PLC0415
+    from dangjian_kb.model import taxonomy as taxonomy_mod  # noqa: PLC0415 - YAML only when a command needs it
 
     try:
         tax = taxonomy_mod.load(taxonomy_path if taxonomy_path is not None else root / taxonomy_mod.DEFAULT_FILE)
@@ -133,7 +159,9 @@ def resolve_taxonomy(collection: str, category: str | None, topic: str | None, r
     if category is not None and tax.get(category) is None:
         owner = tax.category_of_topic(category)
         if owner:
-            raise ScaffoldError(f"'{category}' 是分类 '{owner}' 下的主题，不是分类。请写 --category {owner} --topic {category}。")
+            raise ScaffoldError(
+                f"'{category}' 是分类 '{owner}' 下的主题，不是分类。请写 --category {owner} --topic {category}。"
+            )
         raise ScaffoldError(f"未知分类 '{category}'。{did_you_mean(category, tax.names())}")
     if topic is not None:
         owner = tax.category_of_topic(topic)
@@ -142,12 +170,17 @@ def resolve_taxonomy(collection: str, category: str | None, topic: str | None, r
         if category is None:
             category = owner
         elif topic not in tax.get(category).topics:
-            fix = (f"'{topic}' 属于分类 '{owner}'：请改为 --category {owner}。" if owner
-                   else did_you_mean(topic, tax.get(category).topics))
+            fix = (
+                f"'{topic}' 属于分类 '{owner}'：请改为 --category {owner}。"
+                if owner
+                else did_you_mean(topic, tax.get(category).topics)
+            )
             raise ScaffoldError(f"主题 '{topic}' 不属于分类 '{category}'。{fix}")
     if category is None and collection != "handbook":
-        raise ScaffoldError(f"{'问题' if collection == 'problems' else '案例'}必须有分类。请加 --category，"
-                            f"可选：{'、'.join(tax.names())}（或只写 --topic，分类随主题确定）。")
+        raise ScaffoldError(
+            f"{'问题' if collection == 'problems' else '案例'}必须有分类。请加 --category，"
+            f"可选：{'、'.join(tax.names())}（或只写 --topic，分类随主题确定）。"
+        )
     return category, topic
 
 
@@ -214,11 +247,15 @@ def _handbook_id(requested: str | None, used: dict[str, str]) -> tuple[str, list
         fix = f"是否想写 '{guess}'？" if guess else f"格式为 {HANDBOOK.id_hint}。"
         raise ScaffoldError(f"手册编号 '{value}' 格式不对。{fix}")
     if value in used:
-        raise ScaffoldError(f"编号 '{value}' 已被 {used[value]} 使用，编号不可重复。请换一个编号，或直接编辑该文件。", EXIT_EXISTS)
+        raise ScaffoldError(
+            f"编号 '{value}' 已被 {used[value]} 使用，编号不可重复。请换一个编号，或直接编辑该文件。", EXIT_EXISTS
+        )
     notes = []
     chapter = value.split(".")[0]
     if "." in value and chapter not in used:
-        notes.append(f"章 {chapter} 还不存在，check 会给出警告 KB035。请同时新建章首页：dangjian-kb new handbook --id {chapter} --title \"第…章 …\"。")
+        notes.append(
+            f'章 {chapter} 还不存在，check 会给出警告 KB035。请同时新建章首页：dangjian-kb new handbook --id {chapter} --title "第…章 …"。'
+        )
     return value, notes
 
 
@@ -314,8 +351,7 @@ CHAPTER_BODY = """
 """
 
 
-def render(collection: str, entry_id: str, title: str, category: str | None, topic: str | None,
-           today: dt.date) -> str:
+def render(collection: str, entry_id: str, title: str, category: str | None, topic: str | None, today: dt.date) -> str:
     day = today.isoformat()
     fields: list[tuple[str, str]] = [("id", entry_id), ("title", _scalar(title))]
     if category:
@@ -326,22 +362,28 @@ def render(collection: str, entry_id: str, title: str, category: str | None, top
         fields.append(("source", f"{MARK}问题从哪里发现，三选一：反馈、巡视检查、日常运行"))
         body = PROBLEM_BODY
     elif collection == "cases":
-        fields += [("kind", f"{MARK}案例类型，三选一：成功经验、创新做法、经验教训"),
-                   ("unit", f"{MARK}案例发生的单位或支部"),
-                   ("date", f"{day}  # 案例发生的时间，请按实际修改；可只写年月，如 2024-05"),
-                   ("# contributor", "供稿人或部门（可选：需要时删去行首的 # 和空格）")]
+        fields += [
+            ("kind", f"{MARK}案例类型，三选一：成功经验、创新做法、经验教训"),
+            ("unit", f"{MARK}案例发生的单位或支部"),
+            ("date", f"{day}  # 案例发生的时间，请按实际修改；可只写年月，如 2024-05"),
+            ("# contributor", "供稿人或部门（可选：需要时删去行首的 # 和空格）"),
+        ]
         body = CASE_BODY
     elif "." in entry_id:
-        fields += [("# owner", "负责维护本节的部门，如 党群工作部（可选：需要时删去行首的 # 和空格）"),
-                   ("# basis", "[《中国共产党支部工作条例（试行）》]  # 政策依据（可选）"),
-                   ("reviewed", f"{day}  # 最近复核日期")]
+        fields += [
+            ("# owner", "负责维护本节的部门，如 党群工作部（可选：需要时删去行首的 # 和空格）"),
+            ("# basis", "[《中国共产党支部工作条例（试行）》]  # 政策依据（可选）"),
+            ("reviewed", f"{day}  # 最近复核日期"),
+        ]
         body = SECTION_BODY
     else:
         fields.append(("reviewed", day))
         body = CHAPTER_BODY.format(title=title)
-    fields += [("tags", "[]  # 可选：关键词，如 [党费, 催缴]"),
-               ("related", "[]  # 可选：相关条目的编号，如 [HB-2.2, P-0012]"),
-               ("updated", day)]
+    fields += [
+        ("tags", "[]  # 可选：关键词，如 [党费, 催缴]"),
+        ("related", "[]  # 可选：相关条目的编号，如 [HB-2.2, P-0012]"),
+        ("updated", day),
+    ]
     return "---\n" + "".join(f"{key}: {value}\n" for key, value in fields) + "---\n" + body
 
 

@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .collections import ALL, Collection
-from .findings import Finding
+from dangjian_kb.model.collection import ALL, Collection
+from dangjian_kb.model.findings import Finding
 
 MAX_BYTES = 1_000_000  # a knowledge-base entry is a few KB; anything this big is a mistake
 ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf"}
@@ -80,7 +80,14 @@ def _walk(root: Path, folder: Path, rel_dir: str, coll: Collection, out: Scan, s
         if suffix in ASSET_SUFFIXES:
             out.assets.append(rel)
         elif suffix not in MARKDOWN_SUFFIXES:
-            out.findings.append(Finding(rel, 0, "KB010", f"不是 Markdown 文件（'{path.suffix or path.name}'），不会发布。条目请保存为 .md；附件请用图片或 PDF。"))
+            out.findings.append(
+                Finding(
+                    rel,
+                    0,
+                    "KB010",
+                    f"不是 Markdown 文件（'{path.suffix or path.name}'），不会发布。条目请保存为 .md；附件请用图片或 PDF。",
+                )
+            )
         else:
             _read(rel, path, coll, out)
 
@@ -89,7 +96,14 @@ def _read(rel: str, path: Path, coll: Collection, out: Scan) -> None:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            out.findings.append(Finding(rel, 0, "KB009", f"文件过大（{size // 1024} KB，上限 {MAX_BYTES // 1024} KB）。请拆分为多个条目或删除粘贴进来的无关内容。"))
+            out.findings.append(
+                Finding(
+                    rel,
+                    0,
+                    "KB009",
+                    f"文件过大（{size // 1024} KB，上限 {MAX_BYTES // 1024} KB）。请拆分为多个条目或删除粘贴进来的无关内容。",
+                )
+            )
             return
         raw = path.read_bytes()
     except OSError as exc:
@@ -100,7 +114,9 @@ def _read(rel: str, path: Path, coll: Collection, out: Scan) -> None:
         out.findings.append(Finding(rel, 0, "KB001", _encoding_message(raw)))
         return
     if "\x00" in text:
-        out.findings.append(Finding(rel, 0, "KB001", "文件含有空字符，像是二进制文件或 UTF-16 编码。请用文本编辑器另存为 UTF-8。"))
+        out.findings.append(
+            Finding(rel, 0, "KB001", "文件含有空字符，像是二进制文件或 UTF-16 编码。请用文本编辑器另存为 UTF-8。")
+        )
         return
     out.sources.append(Source(rel, path, coll, text.replace("\r\n", "\n").replace("\r", "\n")))
 

@@ -9,10 +9,10 @@ import math
 import re
 from collections import Counter, defaultdict
 
-from .entry import Entry
-from .rules_body import WIKILINK
-from .search_text import QUESTION_WORDS, dictionary_terms, plain, tokens
-from .validate import KnowledgeBase
+from dangjian_kb.check.rules_body import WIKILINK
+from dangjian_kb.check.validate import KnowledgeBase
+from dangjian_kb.model.entry import Entry
+from dangjian_kb.search.search_text import QUESTION_WORDS, dictionary_terms, plain, tokens
 
 K1, B = 1.2, 0.75
 # Field boosts: a title or tag match says more about an entry than a word deep in its body.
@@ -25,6 +25,7 @@ _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 def _linked_words(text: str, kb: KnowledgeBase, with_title: bool) -> str:
     """[[ID|text]] as its text, [[ID]] as the target's title; ``with_title`` keeps the title too."""
+
     def words(m: re.Match[str]) -> str:
         target = kb.by_id.get(m[1].strip())
         title = target.title if target else m[1]
@@ -57,7 +58,7 @@ def _b36_slow(n: int) -> str:
             return out
 
 
-_B36_TABLE = [_b36_slow(n) for n in range(36 ** 3)]  # gaps and weights are almost always below 46,656
+_B36_TABLE = [_b36_slow(n) for n in range(36**3)]  # gaps and weights are almost always below 46,656
 
 
 def _b36(n: int) -> str:
@@ -69,7 +70,19 @@ def build(kb: KnowledgeBase, synonyms: list[list[str]]) -> dict:
     counts, lengths = _count(kb, terms)
     return {
         "version": 1,
-        "fields": ["id", "title", "url", "collection", "category", "topic", "source", "kind", "tags", "unit", "snippet"],
+        "fields": [
+            "id",
+            "title",
+            "url",
+            "collection",
+            "category",
+            "topic",
+            "source",
+            "kind",
+            "tags",
+            "unit",
+            "snippet",
+        ],
         "docs": [_doc(e, kb) for e in kb.entries],
         "terms": list(terms),
         "stop": list(QUESTION_WORDS),
@@ -115,8 +128,19 @@ def _weigh(counts: list[dict[str, Counter]], lengths: dict[str, list[int]]) -> d
 
 def _doc(e: Entry, kb: KnowledgeBase) -> list:
     m = e.meta
-    return [e.id, e.title, e.url, e.collection.name, e.category or "", e.topic or "", m.get("source", ""),
-            m.get("kind", ""), e.tags, m.get("unit", ""), snippet(e, kb)]
+    return [
+        e.id,
+        e.title,
+        e.url,
+        e.collection.name,
+        e.category or "",
+        e.topic or "",
+        m.get("source", ""),
+        m.get("kind", ""),
+        e.tags,
+        m.get("unit", ""),
+        snippet(e, kb),
+    ]
 
 
 def _encode(plist: list[tuple[int, int]]) -> str:
@@ -141,7 +165,8 @@ def script_for(root: str, taxonomy: str, synonyms: str, today: str) -> str:
     import datetime as dt
     from pathlib import Path
 
-    from . import search_text, validate
+    from dangjian_kb.check import validate
+    from dangjian_kb.search import search_text
 
     kb = validate.load(Path(root), Path(taxonomy), dt.date.fromisoformat(today))
     return as_script(build(kb, search_text.load_synonyms(Path(synonyms))))

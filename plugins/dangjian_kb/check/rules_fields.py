@@ -5,21 +5,36 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from . import dates
-from .collections import ALL, COMMON_FIELDS, Collection, collection_of_id, is_chapter
-from .findings import Collector
-from .suggest import closest, did_you_mean
-from .taxonomy import Taxonomy
+from dangjian_kb.check.suggest import closest, did_you_mean
+from dangjian_kb.model import dates
+from dangjian_kb.model.collection import ALL, COMMON_FIELDS, Collection, collection_of_id, is_chapter
+from dangjian_kb.model.findings import Collector
+from dangjian_kb.model.taxonomy import Taxonomy
 
 MAX_REVIEW_MONTHS = 120  # ten years; more is a typo (and would overflow the calendar)
 PRIVACY_FIELD = "public_numbers"  # per-file allow-list of numbers meant to be public
-CHINESE_KEYS = {"编号": "id", "标题": "title", "分类": "category", "主题": "topic", "标签": "tags",
-                "相关": "related", "更新": "updated", "来源": "source", "单位": "unit", "日期": "date",
-                "类型": "kind", "类别": "kind", "供稿": "contributor", "依据": "basis", "复核": "reviewed"}
+CHINESE_KEYS = {
+    "编号": "id",
+    "标题": "title",
+    "分类": "category",
+    "主题": "topic",
+    "标签": "tags",
+    "相关": "related",
+    "更新": "updated",
+    "来源": "source",
+    "单位": "unit",
+    "日期": "date",
+    "类型": "kind",
+    "类别": "kind",
+    "供稿": "contributor",
+    "依据": "basis",
+    "复核": "reviewed",
+}
 
 
-def check_fields(coll: Collection, rel: str, meta: dict, lines: dict[str, int], tax: Taxonomy,
-                 today: dt.date, out: Collector) -> dict:
+def check_fields(
+    coll: Collection, rel: str, meta: dict, lines: dict[str, int], tax: Taxonomy, today: dt.date, out: Collector
+) -> dict:
     """Validate ``meta``; return the normalized values that passed (what pages may show)."""
     ok: dict = {}
     ln = lambda key: lines.get(key, 1)  # noqa: E731 - tiny local accessor
@@ -89,7 +104,9 @@ def _check_id(coll: Collection, rel: str, meta: dict, ln, out: Collector, ok: di
         out.add("KB012", 1, f"缺少必填字段 'id'。请加一行 'id: …'，格式为 {coll.id_hint}。")
         return
     if not isinstance(value, str):
-        out.add("KB013", ln("id"), f"'id' 应为文字，现在是 '{value}'。格式为 {coll.id_hint}，如 'id: {_example(coll)}'。")
+        out.add(
+            "KB013", ln("id"), f"'id' 应为文字，现在是 '{value}'。格式为 {coll.id_hint}，如 'id: {_example(coll)}'。"
+        )
         return
     value = value.strip()
     if not coll.id_pattern.fullmatch(value):
@@ -103,7 +120,11 @@ def _check_id(coll: Collection, rel: str, meta: dict, ln, out: Collector, ok: di
         return
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     if not (stem == value or stem.startswith(value + "-")):
-        out.add("KB015", ln("id"), f"编号 '{value}' 与文件名 '{rel.rsplit('/', 1)[-1]}' 不一致。文件名应以编号开头，如 '{value}-简短标题.md'，或把 id 改成与文件名一致。")
+        out.add(
+            "KB015",
+            ln("id"),
+            f"编号 '{value}' 与文件名 '{rel.rsplit('/', 1)[-1]}' 不一致。文件名应以编号开头，如 '{value}-简短标题.md'，或把 id 改成与文件名一致。",
+        )
     ok["id"] = value
 
 
@@ -118,7 +139,9 @@ def _check_title(meta: dict, ln, out: Collector, ok: dict) -> None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        out.add("KB030", ln("title"), "标题 'title' 应为一行文字。请写成 'title: 党费逾期未缴'（含冒号等符号时加引号）。")
+        out.add(
+            "KB030", ln("title"), "标题 'title' 应为一行文字。请写成 'title: 党费逾期未缴'（含冒号等符号时加引号）。"
+        )
         return
     if "\n" in value.strip():
         out.add("KB030", ln("title"), "标题 'title' 只能写一行。请把说明移到正文。")
@@ -129,7 +152,9 @@ def _check_title(meta: dict, ln, out: Collector, ok: dict) -> None:
 def _check_taxonomy(meta: dict, ln, tax: Taxonomy, out: Collector, ok: dict) -> None:
     cat = meta.get("category")
     if isinstance(cat, (list, dict)):
-        out.add("KB013", ln("category"), "'category' 应为一个分类名称，如 'category: 制度建设'。一个条目只属于一个分类。")
+        out.add(
+            "KB013", ln("category"), "'category' 应为一个分类名称，如 'category: 制度建设'。一个条目只属于一个分类。"
+        )
         cat = None
     if not _blank(cat):
         name = str(cat).strip()
@@ -173,7 +198,9 @@ def _check_str_list(key: str, meta: dict, ln, out: Collector, ok: dict) -> None:
         parts = [p for p in re.split(r"[,，、\s]+", value) if p]
         out.add("KB013", ln(key), f"'{key}' 应为列表，现在是一段文字 '{value}'。请写成 '{key}: [{', '.join(parts)}]'。")
         return
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+    if not isinstance(value, list) or not all(
+        isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
+    ):
         out.add("KB013", ln(key), f"'{key}' 应为文字列表，如 '{key}: [党费, 催缴]'。")
         return
     items = [str(v).strip() for v in value if str(v).strip()]
@@ -237,7 +264,11 @@ def _check_handbook(meta: dict, ok: dict, ln, today: dt.date, out: Collector) ->
         _check_str_list("basis", meta, ln, out, ok)
     months = meta.get("review_months", 12)
     if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_REVIEW_MONTHS:
-        out.add("KB013", ln("review_months"), f"'review_months' 应为 1 到 {MAX_REVIEW_MONTHS} 之间的整数（月数），现在是 '{months}'。如 'review_months: 12'。")
+        out.add(
+            "KB013",
+            ln("review_months"),
+            f"'review_months' 应为 1 到 {MAX_REVIEW_MONTHS} 之间的整数（月数），现在是 '{months}'。如 'review_months: 12'。",
+        )
         months = 12
     ok["review_months"] = months
     section = "id" in ok and not is_chapter(ok["id"])
@@ -250,4 +281,8 @@ def _check_handbook(meta: dict, ok: dict, ln, today: dt.date, out: Collector) ->
         due = dates.add_months(dates.parse_day(ok["reviewed"]), months)
         ok["review_due"] = due.isoformat()
         if due < today:
-            out.add("KB027", ln("reviewed"), f"已超过复核期限：上次复核 '{ok['reviewed']}'，应于 {due.isoformat()} 前复核。请复核内容后更新 reviewed 日期。")
+            out.add(
+                "KB027",
+                ln("reviewed"),
+                f"已超过复核期限：上次复核 '{ok['reviewed']}'，应于 {due.isoformat()} 前复核。请复核内容后更新 reviewed 日期。",
+            )

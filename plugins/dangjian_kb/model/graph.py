@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .collections import ALL, id_sort_key
+from dangjian_kb.model.collection import ALL, id_sort_key
 
 
 class RelationGraph:

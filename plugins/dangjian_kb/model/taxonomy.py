@@ -86,4 +86,4 @@ def _category(item: object, source: str) -> Category:
 
 def slug_for(text: str) -> str:
     """A stable ASCII address for a Chinese word (tags, categories without a slug)."""
-    return "t" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    return "t" + hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from .collections import Collection
+from dangjian_kb.model.collection import Collection
 
 
 @dataclass(frozen=True)

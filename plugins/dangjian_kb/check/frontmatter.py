@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from . import fastyaml
-from .findings import Collector
+from dangjian_kb.check import fastyaml
+from dangjian_kb.model.findings import Collector
 
 try:  # C-accelerated where the wheel has libyaml
     _BaseLoader = yaml.CSafeLoader
@@ -38,7 +38,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\ufff
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _ODD_FENCE = re.compile(r"^[—－‐-]{2,}\s*$", re.M)  # lines the slow path would take for a fence
 # Anything _repair_line would report: when none is present the lines need no repair pass.
-_NEEDS_REPAIR = re.compile(r"[\t\u3000：﹕︰\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|^\s*[A-Za-z_][\w-]*:[^\s/]", re.M)
+_NEEDS_REPAIR = re.compile(
+    r"[\t\u3000：﹕︰\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|^\s*[A-Za-z_][\w-]*:[^\s/]", re.M
+)
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]")
 
 
@@ -70,11 +72,17 @@ def _parse_file_slow(text: str, out: Collector) -> Parsed:
         return Parsed(None)
     opener = lines[first].strip()
     if not FENCE.match(opener):
-        out.add("KB002", first + 1, "缺少头部信息（front matter）。文件第一行应为 '---'，之后写 id、title 等字段，再以 '---' 结束。")
+        out.add(
+            "KB002",
+            first + 1,
+            "缺少头部信息（front matter）。文件第一行应为 '---'，之后写 id、title 等字段，再以 '---' 结束。",
+        )
         return Parsed(None, body=text)
     if opener != "---":
         out.add("KB005", first + 1, f"头部分隔线写成了 '{opener}'。请改为三个半角减号 '---'。")
-    close = next((i for i in range(first + 1, len(lines)) if FENCE.match(lines[i].strip()) or lines[i].rstrip() == "..."), None)
+    close = next(
+        (i for i in range(first + 1, len(lines)) if FENCE.match(lines[i].strip()) or lines[i].rstrip() == "..."), None
+    )
     if close is None:
         out.add("KB003", first + 1, "头部信息没有结束。请在字段之后单独一行写 '---'，再写正文。")
         return Parsed(None)
@@ -94,7 +102,11 @@ def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | 
     repaired = [_repair_line(ln, line0 + i, out) for i, ln in enumerate(fm_lines)]
     text = "\n".join(repaired)
     if _ANCHOR_OR_ALIAS.search(text) and _has_alias(text):
-        out.add("KB008", line0, "头部信息使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值；值本身以 * 或 & 开头时请给整个值加引号。")
+        out.add(
+            "KB008",
+            line0,
+            "头部信息使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值；值本身以 * 或 & 开头时请给整个值加引号。",
+        )
         return None, {}
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
@@ -144,7 +156,11 @@ def _too_deep(data: object) -> bool:
 def _repair_line(line: str, lineno: int, out: Collector) -> str:
     m = _CONTROL.search(line)
     if m:
-        out.add("KB004", lineno, f"头部信息中有看不见的控制字符（U+{ord(m[0]):04X}），常由网页或 Word 复制带入。请删除这一行后重新输入。")
+        out.add(
+            "KB004",
+            lineno,
+            f"头部信息中有看不见的控制字符（U+{ord(m[0]):04X}），常由网页或 Word 复制带入。请删除这一行后重新输入。",
+        )
         line = _CONTROL.sub("", line)
     if "\t" in line:
         out.add("KB006", lineno, "头部信息中有制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格。")
@@ -157,12 +173,12 @@ def _repair_line(line: str, lineno: int, out: Collector) -> str:
     if m:
         key = m.group(1).strip()
         out.add("KB005", lineno, f"字段 '{key}' 后用了全角冒号 '：'。请改为半角冒号加空格，如 '{key}: …'。")
-        return f"{m.group(1)}: {line[m.end():]}"
+        return f"{m.group(1)}: {line[m.end() :]}"
     m = _NO_SPACE_KEY.match(line)
     if m and not line.lstrip().startswith(("http:", "https:")):
         key = m.group(1).strip()
-        out.add("KB004", lineno, f"字段 '{key}' 的冒号后缺少空格。请写成 '{key}: {line[m.end():].strip()}'。")
-        return f"{m.group(1)}: {line[m.end():]}"
+        out.add("KB004", lineno, f"字段 '{key}' 的冒号后缺少空格。请写成 '{key}: {line[m.end() :].strip()}'。")
+        return f"{m.group(1)}: {line[m.end() :]}"
     return line
 
 
