@@ -25,8 +25,8 @@ import pytest
 import yaml
 
 from dangjian_kb.check import validate
-from dangjian_kb.check.validate import KnowledgeBase
 from dangjian_kb.model.findings import Finding
+from dangjian_kb.model.knowledge_base import KnowledgeBase
 
 # Fixed "today" so review dates never go stale: every default `reviewed` is well within 12 months.
 TODAY = dt.date(2026, 6, 1)

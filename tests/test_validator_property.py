@@ -21,8 +21,8 @@ from conftest import (
     KBBuilder,
     render,
 )
-from dangjian_kb.check.validate import KnowledgeBase
 from dangjian_kb.model.findings import CODES
+from dangjian_kb.model.knowledge_base import KnowledgeBase
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

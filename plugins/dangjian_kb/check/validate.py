@@ -11,7 +11,6 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from dangjian_kb.check import neardup, privacy, rules_body, rules_fields, rules_links, sources
@@ -19,34 +18,9 @@ from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.model import taxonomy as taxonomy_mod
 from dangjian_kb.model.collection import id_sort_key
 from dangjian_kb.model.entry import Entry
-from dangjian_kb.model.findings import Collector, Finding
-from dangjian_kb.model.graph import RelationGraph
+from dangjian_kb.model.findings import Collector
+from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.model.taxonomy import Taxonomy
-
-
-@dataclass
-class KnowledgeBase:
-    root: Path
-    taxonomy: Taxonomy
-    entries: list[Entry]
-    findings: list[Finding]
-    assets: list[str] = field(default_factory=list)
-    graph: RelationGraph = field(default_factory=RelationGraph)
-
-    def __post_init__(self) -> None:
-        self.by_id = {e.id: e for e in self.entries}
-        self.by_rel = {e.rel: e for e in self.entries}  # what relative .md links name
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
-
-    def of(self, collection: str) -> list[Entry]:
-        return [e for e in self.entries if e.collection.name == collection]
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ import functools
 import json
 import re
 
-from dangjian_kb.check.validate import KnowledgeBase
+from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.search.search_text import dictionary_terms
 
 SAMPLE = 12  # a misconfiguration loses every word; a dozen catch it and keep the check instant

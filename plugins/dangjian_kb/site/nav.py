@@ -7,7 +7,7 @@ import html
 
 from dangjian_kb.model import urls
 from dangjian_kb.model.collection import is_chapter
-from dangjian_kb.check.validate import KnowledgeBase
+from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.site.views import Views
 
 GENERATED_PREFIXES = ("handbook/", "problems/", "cases/", "tags/", "categories/")

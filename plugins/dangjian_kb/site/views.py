@@ -16,7 +16,7 @@ from dangjian_kb.site import body_links
 from dangjian_kb.model import urls
 from dangjian_kb.model.collection import ALL, BY_NAME, is_chapter
 from dangjian_kb.model.entry import Entry
-from dangjian_kb.check.validate import KnowledgeBase
+from dangjian_kb.model.knowledge_base import KnowledgeBase
 
 
 @dataclass(frozen=True)
