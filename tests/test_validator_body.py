@@ -125,8 +125,8 @@ def test_steps_numbered_with_parenthesis_are_fine(kb):
         ("<script>alert(1)</script>", "'<script>'"),
         ('<iframe src="https://example.com"></iframe>', "'<iframe>'"),
         ('<span onclick="steal()">点我</span>', "事件属性"),
-        ("[点此查看](javascript:alert(1))", "'javascript:'"),
-        ('<a href="javascript:alert(1)">点我</a>', "'javascript:'"),
+        ("[点此查看](javascript:alert(1))", "'javascript:alert(1)'"),
+        ('<a href="javascript:alert(1)">点我</a>', "'javascript:alert(1)'"),
     ],
 )
 def test_unsafe_html_is_an_error(kb, html, words):
@@ -161,5 +161,7 @@ def test_script_links_are_caught_however_they_are_spelled(kb):
     )
     kb.problem(id="P-0001", body=body)
     lines = sorted(f.line for f in kb.findings("KB029"))
-    assert len(lines) == 3
+    # java<TAB>script: is no link at all for Markdown (a space ends the address): it stays text.
+    assert len(lines) == 2
     assert kb.line("problems/P-0001-示例.md", "java&#115;cript") in lines
+    assert kb.line("problems/P-0001-示例.md", "[1]: javascript") in lines

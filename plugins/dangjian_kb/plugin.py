@@ -7,18 +7,13 @@ this module only maps it onto MkDocs events.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
-import json
 import logging
 import multiprocessing
-import os
-import time
 from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 
-import markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,10 +23,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from dangjian_kb.check import validate
+from dangjian_kb.model import html_policy, rendering
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_check
-from dangjian_kb.site import body_links, material_fix, nav
+from dangjian_kb.site import material_fix, nav, site_dir
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
 
@@ -43,27 +39,22 @@ ASSET_CSS = [ASSET_PREFIX + "kb.css"]
 WORKER_SHIM = ASSET_PREFIX + "vendor/iframe-worker/shim.js"
 
 
-def _timed(method):
-    """Account the plugin's own work per build, so the benchmark can report its share."""
+class _DateOption(c.BaseConfigOption[dt.date]):
+    """A date written as YAML writes it (2026-06-01) or quoted; anything else is a clear error."""
 
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        start = time.perf_counter()
-        self._timing_depth += 1
+    def run_validation(self, value: object) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
         try:
-            return method(self, *args, **kwargs)
-        finally:
-            self._timing_depth -= 1
-            spent = time.perf_counter() - start
-            if self._timing_depth == 0:  # nested steps are already inside their caller's time
-                self.own_seconds += spent
-            self.own_by_step[method.__name__] = self.own_by_step.get(method.__name__, 0.0) + spent
-
-    return wrapper
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise base.ValidationError(f"日期 '{value}' 格式不对，应写成 YYYY-MM-DD，如 2026-06-01。") from None
 
 
 class DangjianKBConfig(base.Config):
-    root = c.Type(str, default=".")
+    root = c.Dir(exists=True, default=".")
     """Knowledge-base root (holding handbook/, problems/, cases/), relative to mkdocs.yml."""
     taxonomy = c.Type(str, default="taxonomy.yml")
     """Taxonomy file relative to the root; the shipped five focuses when it does not exist."""
@@ -71,8 +62,8 @@ class DangjianKBConfig(base.Config):
     """Synonym groups for the finder, relative to the root; the shipped list when it does not exist."""
     search_selftest = c.Type(bool, default=True)
     """Fail the build when words of the content cannot be found in the site-wide search index."""
-    today = c.Optional(c.Type(str))
-    """Fixed 'today' (YYYY-MM-DD) for review dates; for reproducible builds and tests."""
+    today = c.Optional(_DateOption())
+    """Fixed 'today' (a YAML date, 2026-06-01) for review dates; for reproducible builds and tests."""
 
 
 class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
@@ -84,9 +75,6 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.views: Views | None = None
         self.entries_by_src: dict[str, object] = {}
         self.generated: dict[str, GeneratedPage] = {}
-        self.own_seconds = 0.0
-        self.own_by_step: dict[str, float] = {}
-        self._timing_depth = 0
         self._pool = self._finder_job = None
         self._finder_script = ""
 
@@ -97,9 +85,12 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.root = (base_dir / self.config.root).resolve()
+        problem = site_dir.problem(Path(config.site_dir), base_dir)
+        if problem:  # before MkDocs cleans the site folder: a symlinked or misplaced one is never emptied
+            raise PluginError(problem)
         # jieba (used by the search plugin) logs its dictionary loading at DEBUG on every build.
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
+        self.today = self.config.today or dt.date.today()
         # Stable addresses are the .html form of the content model, served or offline.
         config.use_directory_urls = False
         theme_dir = str(resources.files("dangjian_kb").joinpath("theme"))
@@ -114,6 +105,8 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         for name in ASSET_CSS:
             if name not in config.extra_css:
                 config.extra_css.append(name)
+        self.links = rendering.LinkContext()
+        config.markdown_extensions.append(rendering.EntryLinks(self.links))
         return config
 
     @staticmethod
@@ -128,23 +121,15 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
 
     @event_priority(-50)  # after the search plugin wrote its index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site_dir.mark(Path(config.site_dir))
         self._write_finder_index(config)
         self._fix_theme_search(config)
         self._selftest(config)
-        log.debug(f"插件自身耗时 {self.own_seconds:.2f} 秒")
-        target = os.environ.get("DANGJIAN_KB_TIMINGS")
-        if target:  # read by bench/bench_build.py
-            Path(target).write_text(
-                json.dumps({"plugin_seconds": self.own_seconds, "steps": self.own_by_step}), "utf-8"
-            )
-        self.own_seconds, self.own_by_step = 0.0, {}
 
-    @_timed
     def _fix_theme_search(self, config: MkDocsConfig) -> None:
         if self._search_plugin(config) is not None and not material_fix.patch_site(Path(config.site_dir)):
             log.info("未找到 mkdocs-material 搜索分词代码的已知版本，未做修正（站内搜索可能漏掉查询的最后一个词）。")
 
-    @_timed
     def _selftest(self, config: MkDocsConfig) -> None:
         path = Path(config.site_dir) / "search" / "search_index.json"
         if self.kb is None or not self.config.search_selftest or not path.is_file():
@@ -158,7 +143,6 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         else:
             log.info(f"站内搜索自检通过：{len(words)} 个词均可检索。")
 
-    @_timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         with validate.gc_paused():
             return self._generate(files, config)
@@ -167,10 +151,13 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.kb = self._load()
         self.views = Views(self.kb, self.today)
         self.entries_by_src = {}
+        self.titles = {}
+        self.refused = {f.path for f in self.kb.errors}
+        targets = {e.id: rendering.Target(e.url, e.id, e.title) for e in self.kb.entries}
+        by_rel = {rel: targets[e.id] for rel, e in self.kb.by_rel.items()}
+        self.links.by_id, self.links.by_path = targets.get, by_rel.get
         for entry in self.kb.entries:
-            self._add(
-                files, config, entry.src_uri, entry.title, body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel)
-            )
+            self._add(files, config, entry.src_uri, entry.title, entry.body)
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
         self.stamp = self._stamp()
@@ -189,20 +176,20 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         config.nav = nav.build(self.kb, self.views, files, config.nav)
         return files
 
-    @_timed
     def _stamp(self) -> stamp_mod.Stamp:
         return stamp_mod.Stamp(stamp_mod.build_time(), stamp_mod.git_commit(self.root), **self.views.totals())
 
-    @staticmethod
-    def _markdown_renderer(config: MkDocsConfig):
-        md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
+    def _markdown_renderer(self, config: MkDocsConfig):
+        """Entries' Markdown rendered the way the site renders it, for the print page."""
+        mine = [x for x in config.markdown_extensions if not isinstance(x, rendering.EntryLinks)]
+        render = rendering.renderer(mine, config.mdx_configs or {}, self.links)
 
-        def render(text: str) -> str:
-            return md.reset().convert(text)
+        def to_html(entry) -> str:
+            self.links.here, self.links.source = "print.html", entry.rel
+            return html_policy.clean_content(render(entry.body))
 
-        return render
+        return to_html
 
-    @_timed
     def _start_finder_index(self) -> None:
         """Build the finder's index in a worker process, in parallel with page rendering;
         in-process where no worker can be started."""
@@ -221,7 +208,6 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             self._pool, self._finder_job = None, None
             self._finder_script = finder_index.script_for(*args)
 
-    @_timed
     def _write_finder_index(self, config: MkDocsConfig) -> None:
         if self._finder_job is not None:
             try:
@@ -245,7 +231,6 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
                 if files.get_file_from_path(uri) is None:
                     files.append(File.generated(config, uri, abs_src_path=str(path)))
 
-    @_timed
     def _load(self) -> validate.KnowledgeBase:
         try:
             kb = validate.load(self.root, self.root / self.config.taxonomy, self.today)
@@ -261,27 +246,42 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             log.error(f"知识库检查发现 {len(kb.errors)} 个错误（预览继续运行，修正并保存后自动重新生成）：\n{listed}")
         return kb
 
-    @staticmethod
-    def _add(files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str, searchable: bool = True) -> None:
+    def _add(
+        self, files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str, searchable: bool = True
+    ) -> None:
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             files.remove(existing)
-        front = "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n"
-        front += "---\n" if searchable else "search:\n  exclude: true\n---\n"
+        # The title never passes through YAML or Markdown: it is set on the page (escaped) in on_page_markdown.
+        self.titles[src_uri] = title
+        front = "---\ngenerated: true\n---\n" if searchable else "---\nsearch:\n  exclude: true\n---\n"
         files.append(File.generated(config, src_uri, content=front + body, inclusion=InclusionLevel.NOT_IN_NAV))
 
-    @_timed
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        src = page.file.src_uri
+        entry = self.entries_by_src.get(src)
+        self.links.here, self.links.source = page.file.url, entry.rel if entry is not None else None
+        if src in self.titles:
+            page.meta["title"] = html.escape(self.titles[src])
+        if entry is not None and entry.rel in self.refused:
+            # Under `mkdocs serve` a refused entry is not previewed: its findings are shown instead.
+            return ""
+        return markdown
+
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Every page leaves here through the allowlist sanitizer, whatever the checker said."""
         src = page.file.src_uri
         entry = self.entries_by_src.get(src)
         if entry is not None:
-            return self.views.card(entry) + html_text + self.views.related(entry)
+            if entry.rel in self.refused:
+                return self.views.refused([f for f in self.kb.errors if f.path == entry.rel])
+            return self.views.card(entry) + html_policy.clean_content(html_text) + self.views.related(entry)
         generated = self.generated.get(src)
         if generated is not None:
-            return generated.html
-        if LATEST_MARKER in html_text:
-            return html_text.replace(LATEST_MARKER, self.views.latest(page.file.url))
-        return html_text
+            return html_policy.clean_generated(generated.html)
+        parts = [html_policy.clean_content(part) for part in html_text.split(LATEST_MARKER)]
+        latest = html_policy.clean_generated(self.views.latest(page.file.url)) if len(parts) > 1 else ""
+        return latest.join(parts)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         for coll in ALL:

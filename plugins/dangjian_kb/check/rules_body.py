@@ -1,50 +1,17 @@
 """Body rules: required headings (present, in order, non-empty), the ordered list of steps,
-unsafe HTML; and extraction of the links a body makes (checked in the second pass)."""
+template prompts; and extraction of the links a body makes (checked in the second pass)."""
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Iterator
 
+from dangjian_kb.model import syntax
 from dangjian_kb.model.collection import Collection
 from dangjian_kb.model.entry import Heading, Link, section_lines
 from dangjian_kb.model.findings import Collector
 
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^\s{0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _ORDERED = re.compile(r"^\s{0,3}\d{1,9}[.)][ \t]+\S")
 _ORDERED_CJK = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[、．.）)]\s*\S")
-WIKILINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
-# inline links, HTML attributes and reference definitions ([1]: javascript:…)
-_UNSAFE_URL = re.compile(r"(?:\]\(<?|href=[\"']?|src=[\"']?|^\[[^\]]+\]:<?)(?:javascript|vbscript|data):", re.I)
-_UNSAFE = [
-    (
-        re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|style|form|base|meta|link)\b", re.I),
-        lambda m: f"正文含有不允许的 HTML 标签 '<{m[1].lower()}>'",
-    ),
-    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), lambda m: "正文的 HTML 标签含有事件属性（on…=）"),
-    (_UNSAFE_URL, lambda m: "正文含有 'javascript:' 等脚本链接"),
-]
-_INVISIBLE = re.compile(r"[\s\x00-\x1f]+")
-
-
-def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
-    """Each body line with its index and whether it belongs to a fenced code block (fences included)."""
-    fence: str | None = None
-    for i, line in enumerate(body.split("\n")):
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            yield i, line, True
-        elif m:
-            fence = m.group(1)
-            yield i, line, True
-        else:
-            yield i, line, False
 
 
 def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Link], list[tuple[int, str]]]:
@@ -54,38 +21,26 @@ def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Li
     wikilinks: list[Link] = []
     file_links: list[Link] = []
     prose: list[tuple[int, str]] = []
-    for i, line, in_code in lines_outside_code(body):
+    for i, line, in_code in syntax.lines_outside_code(body):
         if in_code:
             continue
         lineno = line0 + i
-        h = _ATX.match(line)
+        h = syntax.atx_heading(line) if "#" in line else None
         if h:
-            headings.append(Heading(len(h.group(1)), h.group(2).strip(), lineno))
-        text = INLINE_CODE.sub("", line) if "`" in line else line
+            headings.append(Heading(h[0], h[1], lineno))
+        text = syntax.without_code_spans(line)
         if "[[" in text:
-            wikilinks.extend(Link(w[1].strip(), (w[2] or "").strip() or None, lineno) for w in WIKILINK.finditer(text))
+            wikilinks.extend(
+                Link(w[1].strip(), (w[2] or "").strip() or None, lineno) for w in syntax.WIKILINK.finditer(text)
+            )
         if "](" in text:
-            for ml in _MD_LINK.finditer(text):
+            for ml in syntax.MD_LINK.finditer(text):
                 target = ml.group(1)
                 path = target.split("#", 1)[0]
                 if path.lower().endswith((".md", ".markdown")) and "://" not in path:
                     file_links.append(Link(path, None, lineno))
         prose.append((lineno, text))
     return headings, wikilinks, file_links, prose
-
-
-def check_unsafe(prose: list[tuple[int, str]], out: Collector) -> None:
-    for lineno, text in prose:
-        if "<" not in text and ":" not in text and "&" not in text:
-            continue
-        # Tags are tested as written (&lt;script&gt; is harmless text); a link's scheme as the
-        # browser reads it: entities decoded (java&#115;cript:), spaces and tabs dropped.
-        url_view = _INVISIBLE.sub("", html.unescape(text)) if ":" in text or "&" in text else text
-        for rx, what in _UNSAFE:
-            m = rx.search(url_view if rx is _UNSAFE_URL else text)
-            if m:
-                out.add("KB029", lineno, f"{what(m)}。内容只能是文字：请删除它，链接请用 Markdown 写法 [文字](地址)。")
-                break
 
 
 def check_sections(coll: Collection, body: str, line0: int, headings: list[Heading], out: Collector) -> None:

@@ -13,7 +13,7 @@ import gc
 from collections.abc import Iterator
 from pathlib import Path
 
-from dangjian_kb.check import neardup, privacy, rules_body, rules_fields, rules_links, sources
+from dangjian_kb.check import neardup, privacy, rules_body, rules_fields, rules_html, rules_links, sources
 from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.model import taxonomy as taxonomy_mod
 from dangjian_kb.model.collection import id_sort_key
@@ -65,10 +65,12 @@ def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None) -> Know
 def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector) -> Entry | None:
     parsed = parse_file(src.text, out)
     headings, wikilinks, file_links, prose = rules_body.scan_body(parsed.body, parsed.body_line)
-    rules_body.check_unsafe(prose, out)
+    rules_html.check_body(parsed.body, parsed.body_line, out)
+    rules_html.check_wikilinks(wikilinks, out)
     privacy.check(src.text, parsed.data.get(rules_fields.PRIVACY_FIELD) if parsed.data else None, today, out)
     meta = None
     if parsed.data is not None:
+        rules_html.check_fields(parsed.data, parsed.key_lines, out)
         meta = rules_fields.check_fields(src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out)
         rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
     if rules_body.PROMPT_WORD in src.text:  # after the field rules: a prompt replaces their findings

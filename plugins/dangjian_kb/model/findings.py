@@ -55,6 +55,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB036": (Severity.ERROR, "file-unreadable"),
     "KB037": (Severity.ERROR, "taxonomy"),
     "KB038": (Severity.ERROR, "template-prompt"),
+    "KB039": (Severity.ERROR, "asset-refused"),
+    "KB040": (Severity.ERROR, "unsafe-address"),
+    "KB041": (Severity.ERROR, "body-too-complex"),
+    "KB042": (Severity.ERROR, "special-file"),
+    "KB043": (Severity.ERROR, "markup-in-field"),
 }
 
 

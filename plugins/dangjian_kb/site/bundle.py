@@ -19,7 +19,15 @@ SERVER_ONLY = {"404.html", "sitemap.xml", "sitemap.xml.gz"}
 
 
 def site_files(site_dir: Path) -> list[Path]:
-    files = [p for p in site_dir.rglob("*") if p.is_file() and p.relative_to(site_dir).as_posix() not in SERVER_ONLY]
+    """Regular files of the site; symlinks are never followed (a link could point at a secret)."""
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(site_dir, followlinks=False):
+        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
+        for name in names:
+            path = Path(folder) / name
+            rel = path.relative_to(site_dir).as_posix()
+            if rel not in SERVER_ONLY and not name.startswith(".") and not path.is_symlink() and path.is_file():
+                files.append(path)
     return sorted(files, key=lambda p: p.relative_to(site_dir).as_posix())
 
 

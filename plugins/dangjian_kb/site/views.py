@@ -12,7 +12,6 @@ from functools import cached_property
 
 import jinja2
 
-from dangjian_kb.site import body_links
 from dangjian_kb.model import urls
 from dangjian_kb.model.collection import ALL, BY_NAME, is_chapter
 from dangjian_kb.model.entry import Entry
@@ -190,10 +189,11 @@ class Views:
     def about(self, stamp) -> GeneratedPage:
         return GeneratedPage(urls.ABOUT, "关于本版", self.render("about.html", urls.ABOUT, stamp=stamp))
 
-    def print_page(self, to_html: Callable[[str], str]) -> GeneratedPage:
-        """The whole handbook on one page; ``to_html`` renders Markdown the way the site does."""
+    def print_page(self, to_html: Callable[[Entry], str]) -> GeneratedPage:
+        """The whole handbook on one page; ``to_html`` renders an entry's body the way the site does."""
+
         def body(e: Entry) -> str:
-            return _demote(to_html(body_links.rewrite(e, self.kb.by_id, self.kb.by_rel, here=urls.PRINT)))
+            return _demote(to_html(e))
 
         chapters = [{"entry": ch["entry"], "html": body(ch["entry"]),
                      "sections": [{"entry": s, "html": body(s)} for s in ch["sections"]]}
@@ -218,6 +218,10 @@ class Views:
         overdue, upcoming = self.review_lists()
         html = self.render("review.html", urls.REVIEW, overdue=overdue, upcoming=upcoming, today=self.today.isoformat())
         return GeneratedPage(urls.REVIEW, "待复核", html)
+
+    def refused(self, findings: list) -> str:
+        """What `mkdocs serve` shows instead of an entry that `check` refuses."""
+        return self.render("refused.html", urls.HOME, findings=findings)
 
     def latest(self, here: str, limit: int = 8) -> str:
         def when(e: Entry) -> str:

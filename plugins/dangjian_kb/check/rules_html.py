@@ -1,0 +1,117 @@
+"""What would not be published as written (KB029, KB041, KB043): checked on the parsed document.
+
+A body is rendered with the site's Markdown extensions and the result compared with the HTML
+allowlist (model/html_policy), so raw tags, attr_list attributes (``{ onclick=… }``), unsafe
+link schemes after entity decoding, reference definitions and autolinks are all seen as the
+browser would see them. Bodies without a character that can make markup (``<``, ``{``, ``&``,
+a link) skip the rendering: most entries are plain prose and ``check`` must stay fast.
+
+Front-matter strings and wikilink texts are always shown as plain text; markup in them is
+reported, because it would appear on the page as literal characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from dangjian_kb.model import html_policy, rendering
+from dangjian_kb.model.entry import Link
+from dangjian_kb.model.findings import Collector
+
+# A Markdown construct that can produce HTML beyond text: raw HTML or autolinks, attr_list,
+# entities, inline links and reference definitions.
+_MARKUP = re.compile(r"[<{&]|\]\(|\]:")
+MAX_TAG_OPENERS = 3000  # Python-Markdown's raw-HTML handling is quadratic in the number of '<'
+MAX_LINE = 20_000
+_TEXT_MARKUP = re.compile(r"<[A-Za-z!/?]|\]\(|!\[|\{\s*[:.#]|\{[^}\n]*\bon[a-z]+\s*=|javascript\s*:", re.I)
+_renderer = None
+
+
+def _render(body: str) -> str:
+    global _renderer  # one Markdown instance per process: building it costs more than a body
+    if _renderer is None:
+        _renderer = rendering.renderer()
+    return _renderer(body)
+
+
+def check_body(body: str, line0: int, out: Collector) -> None:
+    if not _MARKUP.search(body):
+        return
+    longest = max(map(len, body.split("\n")))
+    if body.count("<") > MAX_TAG_OPENERS or longest > MAX_LINE:
+        what = f"一行长达 {longest} 个字符" if longest > MAX_LINE else f"含有 {body.count('<')} 个 '<'"
+        out.add("KB041", line0, f"正文过于复杂（{what}），无法安全发布。请删除粘贴进来的代码或乱码，正文只写文字。")
+        return
+    seen: set[tuple[int, str]] = set()
+    for v in html_policy.violations(_render(body)):
+        line = _line_of(body, line0, v.needle)
+        if (line, v.what) not in seen:
+            seen.add((line, v.what))
+            out.add("KB029", line, f"正文含有{v.what}，发布时会被删除。{_FIX}")
+
+
+_FIX = "内容只能是文字：请删除它；链接请写成 [文字](地址)，地址只能是站内文件、http(s) 或 mailto，图片请放入仓库。"
+
+
+def check_wikilinks(links: list[Link], out: Collector) -> None:
+    for link in links:
+        if link.text and _TEXT_MARKUP.search(link.text):
+            out.add(
+                "KB029",
+                link.line,
+                f"链接文字 '{_short(link.text)}' 含有 HTML 或 Markdown 标记，页面上会原样显示。请只写文字。",
+            )
+
+
+def check_fields(data: dict, key_lines: dict[str, int], out: Collector) -> None:
+    """Markup or control characters in any front-matter string (titles, tags, units …)."""
+    for key, value in data.items():
+        for text in _strings(value):
+            problem = _field_problem(text)
+            if problem:
+                out.add(
+                    "KB043", key_lines.get(str(key), 1), f"字段 '{_short(str(key))}' 的值 '{_short(text)}' {problem}"
+                )
+                break
+
+
+def _field_problem(text: str) -> str | None:
+    bad = next((ch for ch in text if _is_control(ch)), None)
+    if bad is not None:
+        return f"含有看不见的控制字符（U+{ord(bad):04X}）。请删除后重新输入。"
+    if _TEXT_MARKUP.search(text):
+        return "含有 HTML 或 Markdown 标记：头部信息只能是纯文字，标记会原样显示。请删除标记。"
+    return None
+
+
+def _is_control(ch: str) -> bool:
+    return ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch != "\u200d"
+
+
+def _strings(value: object, depth: int = 0) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if depth > 4:
+        return []
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item, depth + 1)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item, depth + 1)]
+    return []
+
+
+def _line_of(body: str, line0: int, needle: str) -> int:
+    needle = needle.lower()
+    for i, line in enumerate(body.split("\n")):
+        if needle and needle in line.lower():
+            return line0 + i
+    for i, line in enumerate(body.split("\n")):
+        if _MARKUP.search(line):
+            return line0 + i
+    return line0
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = "".join(ch if not _is_control(ch) else f"\\u{ord(ch):04x}" for ch in " ".join(text.split()))
+    return text if len(text) <= limit else text[:limit] + "…"
