@@ -292,7 +292,7 @@ def test_symlink_leaving_the_repository_is_refused(kb, tmp_path):
         ("KB011", "problems/P-0002-外部.md"),
         ("KB011", "problems/外部目录"),
     ]
-    assert all("知识库之外" in f.message for f in found)
+    assert all("内容文件夹之外" in f.message for f in found)
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")

@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from dangjian_kb.check import validate
-from dangjian_kb.model import html_policy, rendering
+from dangjian_kb.model import html_policy, rendering, urls
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_check
@@ -170,6 +170,8 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self._add_package_assets(files, config)
         self._start_finder_index()
         for rel in self.kb.assets:
+            if files.get_file_from_path(self._checked(rel, ascii_only=False)) is not None:
+                continue
             files.append(
                 File.generated(config, rel, abs_src_path=str(self.root / rel), inclusion=InclusionLevel.NOT_IN_NAV)
             )
@@ -249,6 +251,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     def _add(
         self, files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str, searchable: bool = True
     ) -> None:
+        self._checked(src_uri)
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             files.remove(existing)
@@ -256,6 +259,13 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.titles[src_uri] = title
         front = "---\ngenerated: true\n---\n" if searchable else "---\nsearch:\n  exclude: true\n---\n"
         files.append(File.generated(config, src_uri, content=front + body, inclusion=InclusionLevel.NOT_IN_NAV))
+
+    @staticmethod
+    def _checked(address: str, ascii_only: bool = True) -> str:
+        try:
+            return urls.checked(address, ascii_only)
+        except urls.UnsafeAddress as exc:
+            raise PluginError(str(exc)) from None
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri

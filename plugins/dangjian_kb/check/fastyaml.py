@@ -15,7 +15,7 @@ _UNSAFE = re.compile(
     # YAML refuses control characters and reads NEL, LS and PS as line breaks
     r"|[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
-_INT = re.compile(r"[1-9][0-9]*")
+_INT = re.compile(r"[1-9][0-9]{0,17}")  # longer: YAML (and the int-size limit) decide
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
 _SPECIAL = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
 

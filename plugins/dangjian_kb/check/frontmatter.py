@@ -39,7 +39,7 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _ODD_FENCE = re.compile(r"^[—－‐-]{2,}\s*$", re.M)  # lines the slow path would take for a fence
 # Anything _repair_line would report: when none is present the lines need no repair pass.
 _NEEDS_REPAIR = re.compile(
-    r"[\t\u3000：﹕︰\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|^\s*[A-Za-z_][\w-]*:[^\s/]", re.M
+    r"[\t\u3000：﹕︰\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|^[ \t]*[A-Za-z_][\w-]*:[^\s/]", re.M
 )
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]")
 
@@ -116,6 +116,12 @@ def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | 
         return None, {}
     except RecursionError:
         too_deep = True
+    except (ValueError, TypeError, OverflowError, AttributeError, IndexError) as exc:
+        # a tag the safe constructor cannot build (!!int x, !!timestamp x) or an int past Python's digit limit
+        out.add(
+            "KB004", line0, f"头部信息中有无法解析的值（{_short_exc(exc)}）。请给该值加引号，或删除以 !! 开头的标签。"
+        )
+        return None, {}
     if too_deep:
         out.add("KB004", line0, "头部信息嵌套过深，无法解析。请只使用简单的 '字段: 值' 和列表。")
         return None, {}
@@ -126,6 +132,11 @@ def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | 
         out.add("KB007", line0, "头部信息不是 '字段: 值' 的形式。每行写一个字段，如 'title: 党费逾期未缴'。")
         return None, {}
     return data, _key_lines(repaired, line0)
+
+
+def _short_exc(exc: Exception) -> str:
+    text = " ".join(str(exc).split())[:60]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _key_lines(lines: list[str], line0: int) -> dict[str, int]:

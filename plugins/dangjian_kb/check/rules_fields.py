@@ -277,7 +277,13 @@ def _check_handbook(meta: dict, ok: dict, ln, today: dt.date, out: Collector) ->
             out.add("KB012", 1, "手册小节缺少必填字段 'reviewed'（最近复核日期）。请加一行 'reviewed: YYYY-MM-DD'。")
         return
     _check_date("reviewed", meta, ln, out, ok, month_ok=False)
-    if "reviewed" in ok:
+    if "reviewed" in ok and ok["reviewed"] > today.isoformat():
+        out.add(
+            "KB020",
+            ln("reviewed"),
+            f"复核日期 '{ok['reviewed']}' 在今天（{today.isoformat()}）之后。请写实际复核的日期。",
+        )
+    elif "reviewed" in ok:
         due = dates.add_months(dates.parse_day(ok["reviewed"]), months)
         ok["review_due"] = due.isoformat()
         if due < today:

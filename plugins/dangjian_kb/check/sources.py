@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,17 @@ from dangjian_kb.model.collection import ALL, Collection
 from dangjian_kb.model.findings import Finding
 
 MAX_BYTES = 1_000_000  # a knowledge-base entry is a few KB; anything this big is a mistake
-ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf"}
+# Published as they are, so only types that cannot carry script, each recognized by its first bytes
+# (a secret renamed to .png is not an image). SVG is XML that can hold <script>: refused.
+ASSET_MAGIC: dict[str, tuple[bytes, ...]] = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+    ".pdf": (b"%PDF-",),
+}
+REFUSED_SUFFIXES = {".svg", ".svgz", ".html", ".htm", ".js", ".xhtml", ".xml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 
 
@@ -42,16 +53,25 @@ def scan(root: Path) -> Scan:
     root = root.resolve()
     result = Scan([], [], [])
     seen: set[Path] = set()  # real folders already walked: a symlink loop is read once
+    homes = [(root / coll.name).resolve() for coll in ALL if not (root / coll.name).is_symlink()]
     for coll in ALL:
         folder = root / coll.name
-        if folder.is_dir():
-            _walk(root, folder, coll.name, coll, result, seen)
+        if folder.is_symlink() and not _inside(root, folder):
+            result.findings.append(
+                Finding(
+                    coll.name, 0, "KB011", "内容文件夹是指向知识库之外的符号链接，已拒绝读取。请把文件夹本身放入仓库。"
+                )
+            )
+        elif folder.is_dir():
+            _walk(root, folder, coll.name, coll, result, seen, homes)
     result.sources.sort(key=lambda s: s.rel)
     result.assets.sort()
     return result
 
 
-def _walk(root: Path, folder: Path, rel_dir: str, coll: Collection, out: Scan, seen: set[Path]) -> None:
+def _walk(
+    root: Path, folder: Path, rel_dir: str, coll: Collection, out: Scan, seen: set[Path], homes: list[Path]
+) -> None:
     """``rel_dir`` is ``folder`` relative to ``root``: names are joined as strings, not resolved."""
     try:
         real = folder.resolve()
@@ -70,15 +90,29 @@ def _walk(root: Path, folder: Path, rel_dir: str, coll: Collection, out: Scan, s
             continue  # .gitkeep, .DS_Store: editor and VCS files, never content
         path = Path(item.path)
         rel = f"{rel_dir}/{item.name}"
-        if item.is_symlink() and not _inside(root, path):
-            out.findings.append(Finding(rel, 0, "KB011", "符号链接指向知识库之外，已拒绝读取。请把文件本身放入仓库。"))
+        if item.is_symlink() and not any(_inside(home, path) for home in homes):
+            out.findings.append(
+                Finding(
+                    rel, 0, "KB011", "符号链接指向内容文件夹之外，已拒绝读取和发布。请把文件本身放入仓库的内容文件夹。"
+                )
+            )
             continue
-        if item.is_dir():
-            _walk(root, path, rel, coll, out, seen)
+        kind = _kind(path)
+        if kind == "dir":
+            _walk(root, path, rel, coll, out, seen, homes)
+            continue
+        if kind != "file":
+            out.findings.append(Finding(rel, 0, "KB042", f"不是普通文件（{kind}），已跳过，没有读取。请删除它。"))
             continue
         suffix = path.suffix.lower()
-        if suffix in ASSET_SUFFIXES:
-            out.assets.append(rel)
+        if suffix in ASSET_MAGIC:
+            _asset(rel, path, suffix, out)
+        elif suffix in REFUSED_SUFFIXES:
+            out.findings.append(
+                Finding(
+                    rel, 0, "KB039", f"'{suffix}' 文件可能含有脚本，不予发布。图片请另存为 PNG 或 JPG，文档请用 PDF。"
+                )
+            )
         elif suffix not in MARKDOWN_SUFFIXES:
             out.findings.append(
                 Finding(
@@ -90,6 +124,53 @@ def _walk(root: Path, folder: Path, rel_dir: str, coll: Collection, out: Scan, s
             )
         else:
             _read(rel, path, coll, out)
+
+
+def _kind(path: Path) -> str:
+    """'file', 'dir', or what else it is, without opening it (a FIFO would block a read)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"无法访问：{exc.strerror}"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    if stat.S_ISFIFO(mode):
+        return "命名管道"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    return "设备文件"
+
+
+def _asset(rel: str, path: Path, suffix: str, out: Scan) -> None:
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        out.findings.append(Finding(rel, 0, "KB036", f"无法读取文件（{exc.strerror}）。请检查文件权限。"))
+        return
+    if size > MAX_ASSET_BYTES:
+        out.findings.append(
+            Finding(
+                rel,
+                0,
+                "KB009",
+                f"附件过大（{size // 1_000_000} MB，上限 {MAX_ASSET_BYTES // 1_000_000} MB）。请压缩后再提交。",
+            )
+        )
+    elif not head.startswith(ASSET_MAGIC[suffix]) or (suffix == ".webp" and head[8:12] != b"WEBP"):
+        out.findings.append(
+            Finding(
+                rel, 0, "KB039", f"文件名是 '{suffix}'，内容却不是这种文件，不予发布。请用图片或 PDF 软件重新导出。"
+            )
+        )
+    else:
+        out.assets.append(rel)
+
+
+MAX_ASSET_BYTES = 20_000_000
 
 
 def _read(rel: str, path: Path, coll: Collection, out: Scan) -> None:

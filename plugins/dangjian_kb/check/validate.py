@@ -18,7 +18,7 @@ from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.model import taxonomy as taxonomy_mod
 from dangjian_kb.model.collection import id_sort_key
 from dangjian_kb.model.entry import Entry
-from dangjian_kb.model.findings import Collector
+from dangjian_kb.model.findings import Collector, Finding
 from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.model.taxonomy import Taxonomy
 
@@ -54,6 +54,7 @@ def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None) -> Know
         findings.extend(out.items)
         if entry is not None:
             entries.append(entry)
+    findings.extend(_synonym_findings(root))
     entries, cross = rules_links.check(entries, root)
     findings.extend(cross)
     findings.extend(neardup.check(entries))
@@ -89,3 +90,17 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
         wikilinks,
         file_links,
     )
+
+
+def _synonym_findings(root: Path) -> list[Finding]:
+    """The finder's synonyms file is data a maintainer edits: checked with the content."""
+    from dangjian_kb.search.search_text import SynonymsError, load_synonyms
+
+    path = root / "synonyms.yml"
+    if not path.is_file():
+        return []
+    try:
+        load_synonyms(path)
+    except SynonymsError as exc:
+        return [Finding("synonyms.yml", exc.line, "KB037", exc.detail)]
+    return []

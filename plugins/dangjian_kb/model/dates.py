@@ -55,6 +55,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     total = day.year * 12 + day.month - 1 + months
     year, month = divmod(total, 12)
     month += 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return dt.date.max if months > 0 else dt.date.min
     for d in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month, d)

@@ -70,6 +70,11 @@ class Finding:
     code: str
     message: str  # Chinese: what is wrong (value quoted). How to fix.
 
+    def __post_init__(self) -> None:
+        # A finding is one line and goes to a terminal: quoted values may hold newlines or ESC sequences.
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "message", printable(self.message))
+
     @property
     def severity(self) -> Severity:
         return CODES[self.code][0]
@@ -92,6 +97,21 @@ class Finding:
             "severity": self.severity.value,
             "message": self.message,
         }
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with control and invisible format characters written as escapes (\\n, \\x1b, \\u200b)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _ESCAPES.get(ch) or _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 class Collector:

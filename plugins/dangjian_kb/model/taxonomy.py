@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import yaml
+from dangjian_kb.model import yamlsafe
 
 
 class TaxonomyError(Exception):
@@ -59,10 +60,9 @@ def load(path: Path | None) -> Taxonomy:
 
 def parse(text: str, source: str) -> Taxonomy:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
-        raise TaxonomyError(f"{source}:{line}: KB037 分类文件不是合法的 YAML。请检查缩进与冒号。") from None
+        data = yamlsafe.load(text)
+    except yamlsafe.YamlRefused as exc:
+        raise TaxonomyError(f"{source}:{exc.line}: KB037 分类文件{exc}") from None
     items = data.get("categories") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise TaxonomyError(f"{source}: KB037 分类文件缺少 'categories' 列表。请参照默认分类文件的格式。")
@@ -70,6 +70,12 @@ def parse(text: str, source: str) -> Taxonomy:
     names = [c.name for c in cats]
     if len(set(names)) != len(names):
         raise TaxonomyError(f"{source}: KB037 分类名称重复。每个分类只能出现一次。")
+    slugs = [c.slug for c in cats]
+    twice = sorted({s for s in slugs if slugs.count(s) > 1})
+    if twice:
+        raise TaxonomyError(
+            f"{source}: KB037 分类的 slug '{twice[0]}' 重复，两个分类会写到同一个网页。请为每个分类写不同的 slug。"
+        )
     return Taxonomy(tuple(cats), source)
 
 
@@ -81,7 +87,15 @@ def _category(item: object, source: str) -> Category:
         raise TaxonomyError(f"{source}: KB037 分类 '{item['name']}' 的 topics 必须是字符串列表。")
     name = item["name"].strip()
     slug = item.get("slug") or slug_for(name)
-    return Category(name, str(slug), tuple(t.strip() for t in topics))
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+        raise TaxonomyError(
+            f"{source}: KB037 分类 '{name}' 的 slug '{slug}' 不合规：只能用小写英文字母、数字和 -，且以字母或数字开头"
+            f"（它是网址的一部分）。如 slug: organization。"
+        )
+    return Category(name, slug, tuple(t.strip() for t in topics))
+
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def slug_for(text: str) -> str:

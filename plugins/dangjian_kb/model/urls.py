@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 
 from dangjian_kb.model.taxonomy import slug_for
@@ -25,6 +26,25 @@ def tag(name: str) -> str:
 
 def category(slug: str) -> str:
     return f"categories/{slug}.html"
+
+
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+
+
+class UnsafeAddress(ValueError):
+    """A generated address that would leave the site folder (Chinese message)."""
+
+
+def checked(address: str, ascii_only: bool = True) -> str:
+    """``address`` if it stays inside the site folder; every generated page and asset passes here."""
+    parts = address.split("/")
+    if address.startswith("/") or "\\" in address or any(p in ("", ".", "..") for p in parts):
+        raise UnsafeAddress(
+            f"生成的网址 '{address}' 会写到网站目录之外，已拒绝。请检查 taxonomy.yml 的 slug 和文件名。"
+        )
+    if ascii_only and not all(_SAFE_SEGMENT.fullmatch(p) for p in parts[:-1]):
+        raise UnsafeAddress(f"生成的网址 '{address}' 含有不允许的字符，已拒绝。网址只能用英文字母、数字、-、_ 和 .。")
+    return address
 
 
 def src_of(url: str) -> str:

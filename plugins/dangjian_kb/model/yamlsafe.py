@@ -1,0 +1,58 @@
+"""YAML for the project's own data files (taxonomy, synonyms, registers): safe loading only,
+aliases and anchors refused (a 500-byte alias bomb once grew into a 475 MB index), dates kept
+as the strings people typed, and a cap on what a file may expand to."""
+
+from __future__ import annotations
+
+import yaml
+
+try:  # C-accelerated where the wheel has libyaml
+    _Base = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - pure-Python PyYAML
+    _Base = yaml.SafeLoader
+
+MAX_BYTES = 2_000_000
+MAX_NODES = 200_000
+
+
+class YamlRefused(ValueError):
+    """Chinese message and 1-based line: why the file cannot be used."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader that keeps dates as typed strings."""
+
+
+Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in _Base.yaml_implicit_resolvers.copy().items()
+}
+
+
+def load(text: str) -> object:
+    if len(text) > MAX_BYTES:
+        raise YamlRefused(f"文件过大（{len(text) // 1024} KB）。请拆分或删除无关内容。")
+    nodes = 0
+    try:
+        for event in yaml.parse(text, Loader=_Base):
+            nodes += 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 1 if event.start_mark else 0
+                raise YamlRefused(
+                    "使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值，或给以 * 或 & 开头的值加引号。",
+                    line,
+                )
+            if nodes > MAX_NODES:
+                raise YamlRefused("内容过多，无法处理。请检查文件是否粘贴了无关内容。")
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        raise YamlRefused("不是合法的 YAML：请检查缩进、冒号和引号。", mark.line + 1 if mark else 0) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        if isinstance(exc, YamlRefused):
+            raise
+        raise YamlRefused(f"有无法解析的值（{type(exc).__name__}）：请给该值加引号。") from None
