@@ -69,6 +69,8 @@ class DangjianKBConfig(base.Config):
     """Taxonomy file relative to the root; the shipped five focuses when it does not exist."""
     synonyms = c.Type(str, default="synonyms.yml")
     """Synonym groups for the finder, relative to the root; the shipped list when it does not exist."""
+    regulations = c.Type(str, default="regulations.yml")
+    """Register of regulations (制度依据) relative to the root; without it basis stays free text."""
     search_selftest = c.Type(bool, default=True)
     """Fail the build when words of the content cannot be found in the site-wide search index."""
     today = c.Optional(c.Type(str))
@@ -169,7 +171,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.entries_by_src = {}
         for entry in self.kb.entries:
             self._add(
-                files, config, entry.src_uri, entry.title, body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel)
+                files, config, entry.src_uri, entry.title, body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel, regulations=self.kb.regulations)
             )
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
@@ -211,6 +213,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             str(self.root / self.config.taxonomy),
             str(self.root / self.config.synonyms),
             self.today.isoformat(),
+            str(self.root / self.config.regulations),
         )
         try:
             # spawn, not fork: `mkdocs serve` runs threads, and a forked child may inherit a held lock
@@ -248,7 +251,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     @_timed
     def _load(self) -> validate.KnowledgeBase:
         try:
-            kb = validate.load(self.root, self.root / self.config.taxonomy, self.today)
+            kb = validate.load(self.root, self.root / self.config.taxonomy, self.today, self.root / self.config.regulations)
         except TaxonomyError as exc:
             raise PluginError(str(exc)) from None
         for finding in kb.warnings:
@@ -288,7 +291,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             folder = self.root / coll.name
             if folder.is_dir():
                 server.watch(str(folder))
-        for data in (self.root / self.config.taxonomy, self.root / self.config.synonyms):
+        for data in (self.root / self.config.taxonomy, self.root / self.config.synonyms, self.root / self.config.regulations):
             if data.is_file():
                 server.watch(str(data))
         return server

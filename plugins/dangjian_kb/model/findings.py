@@ -55,6 +55,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB036": (Severity.ERROR, "file-unreadable"),
     "KB037": (Severity.ERROR, "taxonomy"),
     "KB038": (Severity.ERROR, "template-prompt"),
+    # regulations register (regulations.yml) and citations of it
+    "KB050": (Severity.ERROR, "register-unusable"),
+    "KB051": (Severity.ERROR, "register-field"),
+    "KB052": (Severity.WARNING, "register-field-unknown"),
+    "KB053": (Severity.ERROR, "basis-unknown"),
+    "KB054": (Severity.WARNING, "basis-superseded"),
+    "KB055": (Severity.ERROR, "basis-article"),
 }
 
 

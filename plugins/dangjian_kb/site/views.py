@@ -12,7 +12,7 @@ from functools import cached_property
 
 import jinja2
 
-from dangjian_kb.site import body_links
+from dangjian_kb.site import basis_view, body_links
 from dangjian_kb.model import urls
 from dangjian_kb.model.collection import ALL, BY_NAME, is_chapter
 from dangjian_kb.model.entry import Entry
@@ -96,7 +96,8 @@ class Views:
             due = f"（下次复核 {m['review_due']}）" if m.get("review_due") else ""
             rows.append(("复核", m["reviewed"] + due, None))
         tags = [(t, link(urls.tag(t))) for t in e.tags]
-        return self.render("card.html", e.url, id=e.id, rows=rows, basis=m.get("basis", []), tags=tags)
+        basis = basis_view.card_items(self.kb, e) if self.kb.regulations is not None else m.get("basis", [])
+        return self.render("card.html", e.url, id=e.id, rows=rows, basis=basis, tags=tags)
 
     def related(self, e: Entry) -> str:
         groups = [
@@ -116,6 +117,8 @@ class Views:
             self._review(),
             self._finder(),
         ]
+        if self.kb.regulations is not None:
+            pages.append(GeneratedPage(urls.BASIS, "制度依据", basis_view.page(self)))
         pages += [self._category(c) for c in self.kb.taxonomy.categories]
         pages += [self._tag(name, entries) for name, entries in self.tags.items()]
         return pages
@@ -193,12 +196,13 @@ class Views:
     def print_page(self, to_html: Callable[[str], str]) -> GeneratedPage:
         """The whole handbook on one page; ``to_html`` renders Markdown the way the site does."""
         def body(e: Entry) -> str:
-            return _demote(to_html(body_links.rewrite(e, self.kb.by_id, self.kb.by_rel, here=urls.PRINT)))
+            return _demote(to_html(body_links.rewrite(e, self.kb.by_id, self.kb.by_rel, here=urls.PRINT, regulations=self.kb.regulations)))
 
         chapters = [{"entry": ch["entry"], "html": body(ch["entry"]),
                      "sections": [{"entry": s, "html": body(s)} for s in ch["sections"]]}
                     for ch in self.chapters()]
-        html = self.render("print.html", urls.PRINT, chapters=chapters, handbook_url=urls.HANDBOOK)
+        html = self.render("print.html", urls.PRINT, chapters=chapters, handbook_url=urls.HANDBOOK,
+                           basis_of=lambda e: basis_view.names(self.kb, e))
         return GeneratedPage(urls.PRINT, "规范化手册（打印版）", html)
 
     def totals(self) -> dict[str, int]:
@@ -216,7 +220,8 @@ class Views:
 
     def _review(self) -> GeneratedPage:
         overdue, upcoming = self.review_lists()
-        html = self.render("review.html", urls.REVIEW, overdue=overdue, upcoming=upcoming, today=self.today.isoformat())
+        html = self.render("review.html", urls.REVIEW, overdue=overdue, upcoming=upcoming, today=self.today.isoformat(),
+                           superseded=basis_view.superseded(self.kb))
         return GeneratedPage(urls.REVIEW, "待复核", html)
 
     def latest(self, here: str, limit: int = 8) -> str:
