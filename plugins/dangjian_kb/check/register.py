@@ -96,14 +96,14 @@ def _line(node: yaml.Node) -> int:
 
 def _top_level(root: yaml.Node | None, out: _Out) -> list[yaml.Node]:
     if not isinstance(root, yaml.MappingNode):
-        out.add("KB050", _line(root) if root else 0, "制度依据登记表应以 'regulations:' 开头，下面逐项列出文件。")
+        out.add("KB050", _line(root) if root else 0, "制度依据登记表应以 'regulations:' 开头。请在第一行写 'regulations:'，下面每个文件一项，以 '- id: …' 开头。")
         return []
     found: list[yaml.Node] | None = None
     for key, value in root.value:
         name = key.value if isinstance(key, yaml.ScalarNode) else ""
         if name == "regulations":
             if not isinstance(value, yaml.SequenceNode):
-                out.add("KB050", _line(value), "'regulations' 应为列表：每个文件一项，以 '- id: …' 开头。")
+                out.add("KB050", _line(value), "'regulations' 应为列表。请每个文件写一项，以 '- id: …' 开头。")
                 return []
             found = value.value
         else:
@@ -111,14 +111,14 @@ def _top_level(root: yaml.Node | None, out: _Out) -> list[yaml.Node]:
             fix = f"是否想写 '{guess}'？" if guess else "请删除，或把它移到 'regulations:' 下的某一项中。"
             out.add("KB052", _line(key), f"未知的顶层字段 '{name}'，不会被使用。{fix}")
     if found is None:
-        out.add("KB050", 1, "制度依据登记表缺少 'regulations:' 列表。")
+        out.add("KB050", 1, "制度依据登记表缺少 'regulations:' 列表。请加一行 'regulations:'，把各文件列在它下面。")
         return []
     return found
 
 
 def _regulation(node: yaml.Node, out: _Out) -> Regulation | None:
     if not isinstance(node, yaml.MappingNode):
-        out.add("KB051", _line(node), "'regulations' 的每一项应为字段表，如 '- id: dangzhang' 下接 title、status 等。")
+        out.add("KB051", _line(node), "'regulations' 的这一项不是字段表。请写成 '- id: dangzhang'，下面缩进写 title、status 等字段。")
         return None
     values: dict[str, str] = {}
     lines: dict[str, int] = {}
@@ -133,7 +133,7 @@ def _regulation(node: yaml.Node, out: _Out) -> Regulation | None:
             out.add("KB051", _line(key), f"字段 '{name}' 在同一项中写了两次。请只保留一个。")
             continue
         if not isinstance(value, yaml.ScalarNode):
-            out.add("KB051", _line(value), f"'{name}' 应为一行文字。")
+            out.add("KB051", _line(value), f"'{name}' 应为一行文字。请写成 '{name}: …'。")
             continue
         if value.tag == "tag:yaml.org,2002:null" or (not value.value.strip() and value.style is None):
             continue  # left empty: as if absent

@@ -4,6 +4,7 @@ citing a revised or repealed regulation is a warning that names its successor.""
 from __future__ import annotations
 
 from dangjian_kb.check.suggest import closest
+from dangjian_kb.model.collection import id_sort_key
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Finding
 from dangjian_kb.model.regulations import ARTICLE, Citation, CitationIndex, Register, citation_target, split_reference
@@ -12,7 +13,7 @@ from dangjian_kb.model.regulations import ARTICLE, Citation, CitationIndex, Regi
 def check(entries: list[Entry], register: Register | None) -> tuple[CitationIndex, list[Finding]]:
     index = CitationIndex()
     findings: list[Finding] = []
-    for e in entries:
+    for e in sorted(entries, key=lambda e: id_sort_key(e.id)):  # pages list citing entries in id order
         cites: list[Citation] = []
         basis_line = e.line_of("basis")
         if register is not None:
