@@ -140,9 +140,7 @@ def test_the_old_wrong_wording_is_caught():
         "P-0013": "支委会审定后在支部内公示 5 个工作日，公示无异议后从当月起按新标准交纳。",
         "C-0005": "逐人核定交纳基数和比例，支委会审定后在支部内公示5天",
     }
-    caught = {
-        key for key, text in old.items() for r in RULES["wrong"] if re.search(r["pattern"], normalized(text))
-    }
+    caught = {key for key, text in old.items() for r in RULES["wrong"] if re.search(r["pattern"], normalized(text))}
     assert caught == set(old)
 
 

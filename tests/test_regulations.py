@@ -79,14 +79,18 @@ def test_an_unknown_field_is_a_warning_with_the_field_meant(kb):
 
 
 def test_a_duplicate_id_names_the_first_line(kb):
-    text = REGISTER + "  - id: dangzhang\n    title: 中国共产党章程（另一份）\n    issuer: 某\n    date: 2022-10\n    status: 现行\n"
+    text = (
+        REGISTER
+        + "  - id: dangzhang\n    title: 中国共产党章程（另一份）\n    issuer: 某\n    date: 2022-10\n    status: 现行\n"
+    )
     f = one(register_findings(kb, text), "KB051")
     assert f.line == 25 and "'dangzhang' 重复" in f.message and "第 2 行" in f.message
 
 
 def test_superseded_by_must_name_a_registered_regulation(kb):
     text = REGISTER.replace(
-        "    date: 2008-02\n    status: 现行", "    date: 2008-02\n    status: 已修订\n    superseded_by: dangfei-guiding-203"
+        "    date: 2008-02\n    status: 现行",
+        "    date: 2008-02\n    status: 已修订\n    superseded_by: dangfei-guiding-203",
     )
     f = one(register_findings(kb, text), "KB051")
     assert "'dangfei-guiding-203' 不在登记表中" in f.message and "是否想写 'dangfei-guiding-2030'" in f.message
@@ -98,10 +102,18 @@ def test_superseded_by_must_name_a_registered_regulation(kb):
         ("status: 现行\n  - id: zhibu", "status: 现形\n  - id: zhibu", "是否想写 '现行'"),
         ("date: 2018-10\n", "date: 2018年10月\n", "是否想写 '2018-10'"),
         ("date: 2018-10\n", "date: 2018-13\n", "格式为 YYYY-MM-DD 或 YYYY-MM"),
-        ("level: 规范性文件\n  - id: dangfei-guiding-2030", "level: 部门文件\n  - id: dangfei-guiding-2030", "是否想写 '规范性文件'"),
+        (
+            "level: 规范性文件\n  - id: dangfei-guiding-2030",
+            "level: 部门文件\n  - id: dangfei-guiding-2030",
+            "是否想写 '规范性文件'",
+        ),
         ("  - id: zhibu-tiaoli-2018", "  - id: Zhibu Tiaoli 2018", "是否想写 'zhibu-tiaoli-2018'"),
         ("    status: 现行\n  - id: zhibu", "    status: 已修订\n  - id: zhibu", "没有写修订后的文件"),
-        ("    status: 现行\n  - id: zhibu", "    status: 现行\n    superseded_by: zhibu-tiaoli-2018\n  - id: zhibu", "却写了"),
+        (
+            "    status: 现行\n  - id: zhibu",
+            "    status: 现行\n    superseded_by: zhibu-tiaoli-2018\n  - id: zhibu",
+            "却写了",
+        ),
         ("    issuer: 中共中央\n", "", "缺少必填字段 'issuer'"),
     ],
 )
@@ -228,7 +240,9 @@ OTHER_BODY = """
 def citing(kb: KBBuilder) -> KBBuilder:
     kb.chapter()
     kb.section("HB-1.1", basis=["dangfei-guiding-2008", "dangzhang"])
-    kb.section("HB-1.2", basis=["dangzhang"])
+    kb.section(
+        "HB-1.2", basis=["dangzhang#第七条", "dangzhang#第九条"], body="\n## 职责\n\n见 [[依据:dangzhang#第七条]]。\n"
+    )
     kb.problem("P-0001", body=kb_body("按 [[依据:dangfei-guiding-2008#第三条]] 交纳。"))
     kb.problem("P-0002", title="支委会人数", body=OTHER_BODY)
     kb.case("C-0001", basis=["《关于中国共产党党费收缴、使用和管理的规定》"])
@@ -247,13 +261,23 @@ def test_marking_one_regulation_revised_flags_exactly_the_entries_citing_it(citi
     assert flagged == ["C-0001", "HB-1.1", "P-0001"]
     assert {f.code for f in result.findings} == {"KB054"}
     for f in result.findings:
-        assert "已修订" in f.message and "'dangfei-guiding-2030'" in f.message and "《党费收缴使用管理规定（假设的新版）》" in f.message
+        assert (
+            "已修订" in f.message
+            and "'dangfei-guiding-2030'" in f.message
+            and "《党费收缴使用管理规定（假设的新版）》" in f.message
+        )
     review = page(result, "review.html")
-    assert [tr["data-entry-id"] for tr in review.select("#superseded ~ table tr[data-entry-id]")] == ["HB-1.1", "P-0001", "C-0001"]
+    assert [tr["data-entry-id"] for tr in review.select("#superseded ~ table tr[data-entry-id]")] == [
+        "HB-1.1",
+        "P-0001",
+        "C-0001",
+    ]
 
 
 def test_a_repealed_regulation_without_successor_says_so(citing):
-    write_register(citing, REGISTER.replace("    date: 2018-10\n    status: 现行", "    date: 2018-10\n    status: 已废止"))
+    write_register(
+        citing, REGISTER.replace("    date: 2018-10\n    status: 现行", "    date: 2018-10\n    status: 已废止")
+    )
     f = citing.one("KB054")
     assert f.path.startswith("problems/P-0002") and "已废止" in f.message and "删除或更换" in f.message
 
@@ -274,6 +298,7 @@ def test_the_basis_page_lists_each_regulation_with_status_and_citing_entries(cit
     assert [li["data-entry-id"] for li in old.select("li[data-entry-id]")] == ["HB-1.1", "P-0001", "C-0001"]
     assert "第三条" in old.select_one("li[data-entry-id='P-0001']").get_text()
     assert [li["data-entry-id"] for li in soup.select("#reg-dangzhang li")] == ["HB-1.1", "HB-1.2"]
+    assert soup.select_one("#reg-dangzhang li[data-entry-id='HB-1.2'] .kb-muted").get_text() == "第七条、第九条"
     assert "暂无条目引用" in soup.select_one("#reg-dangfei-guiding-2030").get_text()
 
 

@@ -171,7 +171,11 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.entries_by_src = {}
         for entry in self.kb.entries:
             self._add(
-                files, config, entry.src_uri, entry.title, body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel, regulations=self.kb.regulations)
+                files,
+                config,
+                entry.src_uri,
+                entry.title,
+                body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel, regulations=self.kb.regulations),
             )
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
@@ -251,7 +255,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     @_timed
     def _load(self) -> validate.KnowledgeBase:
         try:
-            kb = validate.load(self.root, self.root / self.config.taxonomy, self.today, self.root / self.config.regulations)
+            kb = validate.load(
+                self.root, self.root / self.config.taxonomy, self.today, self.root / self.config.regulations
+            )
         except TaxonomyError as exc:
             raise PluginError(str(exc)) from None
         for finding in kb.warnings:
@@ -291,7 +297,11 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             folder = self.root / coll.name
             if folder.is_dir():
                 server.watch(str(folder))
-        for data in (self.root / self.config.taxonomy, self.root / self.config.synonyms, self.root / self.config.regulations):
+        for data in (
+            self.root / self.config.taxonomy,
+            self.root / self.config.synonyms,
+            self.root / self.config.regulations,
+        ):
             if data.is_file():
                 server.watch(str(data))
         return server

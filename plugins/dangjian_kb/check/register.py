@@ -96,7 +96,11 @@ def _line(node: yaml.Node) -> int:
 
 def _top_level(root: yaml.Node | None, out: _Out) -> list[yaml.Node]:
     if not isinstance(root, yaml.MappingNode):
-        out.add("KB050", _line(root) if root else 0, "制度依据登记表应以 'regulations:' 开头。请在第一行写 'regulations:'，下面每个文件一项，以 '- id: …' 开头。")
+        out.add(
+            "KB050",
+            _line(root) if root else 0,
+            "制度依据登记表应以 'regulations:' 开头。请在第一行写 'regulations:'，下面每个文件一项，以 '- id: …' 开头。",
+        )
         return []
     found: list[yaml.Node] | None = None
     for key, value in root.value:
@@ -118,7 +122,11 @@ def _top_level(root: yaml.Node | None, out: _Out) -> list[yaml.Node]:
 
 def _regulation(node: yaml.Node, out: _Out) -> Regulation | None:
     if not isinstance(node, yaml.MappingNode):
-        out.add("KB051", _line(node), "'regulations' 的这一项不是字段表。请写成 '- id: dangzhang'，下面缩进写 title、status 等字段。")
+        out.add(
+            "KB051",
+            _line(node),
+            "'regulations' 的这一项不是字段表。请写成 '- id: dangzhang'，下面缩进写 title、status 等字段。",
+        )
         return None
     values: dict[str, str] = {}
     lines: dict[str, int] = {}
@@ -159,7 +167,11 @@ def _check_values(values: dict[str, str], lines: dict[str, int], label: str, out
         bad = True
     for key, allowed in (("status", STATUSES), ("level", LEVELS)):
         if key in values and values[key] not in allowed:
-            out.add("KB051", lines[key], f"制度 {label} 的 '{key}' 值 '{values[key]}' 无效。{did_you_mean(values[key], allowed)}")
+            out.add(
+                "KB051",
+                lines[key],
+                f"制度 {label} 的 '{key}' 值 '{values[key]}' 无效。{did_you_mean(values[key], allowed)}",
+            )
             bad = True
     if "date" in values and not dates.parse_month_or_day(values["date"]):
         guess = dates.suggest(values["date"], month_ok=True)
@@ -168,10 +180,18 @@ def _check_values(values: dict[str, str], lines: dict[str, int], label: str, out
         bad = True
     status, successor = values.get("status"), values.get("superseded_by")
     if status == "现行" and successor:
-        out.add("KB051", lines["superseded_by"], f"制度 {label} 状态为现行，却写了 'superseded_by'。请删除它，或把状态改为已修订或已废止。")
+        out.add(
+            "KB051",
+            lines["superseded_by"],
+            f"制度 {label} 状态为现行，却写了 'superseded_by'。请删除它，或把状态改为已修订或已废止。",
+        )
         bad = True
     if status == "已修订" and not successor:
-        out.add("KB051", lines["status"], f"制度 {label} 已修订，但没有写修订后的文件。请加 'superseded_by: <新文件的编号>'，并在登记表中登记新文件。")
+        out.add(
+            "KB051",
+            lines["status"],
+            f"制度 {label} 已修订，但没有写修订后的文件。请加 'superseded_by: <新文件的编号>'，并在登记表中登记新文件。",
+        )
         bad = True
     return bad
 
@@ -185,7 +205,11 @@ def _unique(regs: list[Regulation], out: _Out) -> list[Regulation]:
             continue
         if r.title in titles and titles[r.title].status == r.status == "现行":
             other = titles[r.title]
-            out.add("KB051", r.line, f"现行文件 '{r.name}' 登记了两次（另见第 {other.line} 行 '{other.id}'）。请合并为一项。")
+            out.add(
+                "KB051",
+                r.line,
+                f"现行文件 '{r.name}' 登记了两次（另见第 {other.line} 行 '{other.id}'）。请合并为一项。",
+            )
         seen[r.id] = r
         titles.setdefault(r.title, r)
     return list(seen.values())

@@ -23,7 +23,12 @@ def check(entries: list[Entry], register: Register | None) -> tuple[CitationInde
             ref = citation_target(link.target) or ""
             if register is None:
                 findings.append(
-                    Finding(e.rel, link.line, "KB053", f"引用 '[[{link.target}]]' 无法解析：知识库根目录没有制度依据登记表 regulations.yml。请先登记制度。")
+                    Finding(
+                        e.rel,
+                        link.line,
+                        "KB053",
+                        f"引用 '[[{link.target}]]' 无法解析：知识库根目录没有制度依据登记表 regulations.yml。请先登记制度。",
+                    )
                 )
                 continue
             cites += _resolve(e, ref, link.line, True, register, findings)
@@ -41,7 +46,9 @@ def _resolve(
     written = f"[[依据:{text}]]" if in_body else f"basis 中的 '{text}'"
     reg = register.resolve(ref)
     if reg is None:
-        findings.append(Finding(e.rel, line, "KB053", f"{written} 不在制度依据登记表 {register.source} 中。{_fix(ref, register)}"))
+        findings.append(
+            Finding(e.rel, line, "KB053", f"{written} 不在制度依据登记表 {register.source} 中。{_fix(ref, register)}")
+        )
         return []
     if article and not ARTICLE.fullmatch(article):
         findings.append(

@@ -46,7 +46,9 @@ def load(
         return _load(Path(root), taxonomy_path, today, regulations_path)
 
 
-def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None, regulations_path: Path | None) -> KnowledgeBase:
+def _load(
+    root: Path, taxonomy_path: Path | None, today: dt.date | None, regulations_path: Path | None
+) -> KnowledgeBase:
     tax = taxonomy_mod.load(taxonomy_path if taxonomy_path is not None else root / taxonomy_mod.DEFAULT_FILE)
     today = today or dt.date.today()
     scan = sources.scan(root)

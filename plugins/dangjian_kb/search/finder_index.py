@@ -10,9 +10,9 @@ import re
 from collections import Counter, defaultdict
 
 from dangjian_kb.check.rules_body import WIKILINK
-from dangjian_kb.model.regulations import citation_target, split_reference
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
+from dangjian_kb.model.regulations import citation_target, split_reference
 from dangjian_kb.search.search_text import QUESTION_WORDS, dictionary_terms, plain, tokens
 
 K1, B = 1.2, 0.75
