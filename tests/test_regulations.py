@@ -207,6 +207,15 @@ def test_without_a_register_basis_stays_free_text_but_citations_need_one(kb):
     assert "regulations.yml" in kb.one("KB053").message
 
 
+def test_a_broken_register_is_reported_once_not_per_citation(kb):
+    write_register(kb, "regulations:\n  - id: [\n")
+    kb.chapter()
+    kb.section(basis=["dangzhang", "zhibu-tiaoli-2018"])
+    assert kb.codes() == ["KB050"]
+    write_register(kb, REGISTER.replace("    date: 2022-10-22\n", "    date: 2022年\n"))
+    assert kb.codes() == ["KB051"]  # the section citing 'dangzhang' is not reported as well
+
+
 def test_a_wrong_type_is_reported_on_any_collection(kb):
     write_register(kb)
     kb.case(basis="dangzhang")
@@ -328,3 +337,26 @@ def test_content_from_the_register_is_escaped(kb):
     result = kb.check()
     soup = page(result, "basis.html")
     assert soup.find("script") is None and "<script>alert(1)</script>" in soup.get_text()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "null\n",
+        "regulations: [1, 2]\n",
+        "regulations:\n  - id: 5\n    title: 6\n",
+        "regulations:\n  - {id: {a: 1}, title: [x]}\n",
+        "regulations:\n  - id: a\n    id: b\n",
+        "regulations:\n  - id: x\n    title: t\n    issuer: i\n    date: 2020-01\n    status: 已修订\n    superseded_by: x\n",
+        "regulations:\n  - !!python/object:os.system x\n",
+        "\ufeffregulations:\n  - id: ok\n",
+        "regulations:\n  - id: \x85\n",
+    ],
+)
+def test_odd_registers_give_findings_not_tracebacks(kb, text):
+    findings = register_findings(kb, text)
+    assert findings and all(MESSAGE.match(str(f)) for f in findings), "\n".join(map(str, findings))
+    kb.chapter()
+    kb.section(basis=["x"])
+    kb.check()  # the whole load survives too

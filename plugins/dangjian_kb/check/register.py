@@ -60,25 +60,36 @@ def load(path: Path, rel: str) -> tuple[Register | None, list[Finding]]:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         out.add("KB050", 0, f"无法读取制度依据登记表（{type(exc).__name__}）。请确认文件以 UTF-8 保存。")
-        return Register([], rel), out.items
+        return Register([], rel, broken=True), out.items
     if "\t" in text:
         line = text[: text.index("\t")].count("\n") + 1
         out.add("KB050", line, "制度依据登记表含有制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成两个空格。")
-        return Register([], rel), out.items
+        return Register([], rel, broken=True), out.items
     try:
         root = yaml.compose(text, Loader=_Loader)
     except _AliasRefused as exc:
         out.add("KB050", exc.line, "制度依据登记表不能使用 YAML 锚点或别名（& 和 *）。请把内容直接写出来。")
-        return Register([], rel), out.items
+        return Register([], rel, broken=True), out.items
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         out.add("KB050", (mark.line + 1) if mark else 0, "制度依据登记表不是合法的 YAML。请检查缩进、冒号和引号。")
-        return Register([], rel), out.items
+        return Register([], rel, broken=True), out.items
     items = _top_level(root, out)
     regs = [r for node in items if (r := _regulation(node, out)) is not None]
     regs = _unique(regs, out)
     _check_successors(regs, out)
-    return Register(regs, rel), out.items
+    return Register(regs, rel, rejected=frozenset(_ids(items)) - {r.id for r in regs}), out.items
+
+
+def _ids(items: list[yaml.Node]) -> list[str]:
+    """Every id written in the file, valid or not."""
+    return [
+        v.value.strip()
+        for node in items
+        if isinstance(node, yaml.MappingNode)
+        for k, v in node.value
+        if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode)
+    ]
 
 
 class _Out:

@@ -13,6 +13,8 @@ from dangjian_kb.model.regulations import ARTICLE, Citation, CitationIndex, Regi
 def check(entries: list[Entry], register: Register | None) -> tuple[CitationIndex, list[Finding]]:
     index = CitationIndex()
     findings: list[Finding] = []
+    if register is not None and register.broken:
+        return index, findings  # KB050 says what to fix; one finding per citation would bury it
     for e in sorted(entries, key=lambda e: id_sort_key(e.id)):  # pages list citing entries in id order
         cites: list[Citation] = []
         basis_line = e.line_of("basis")
@@ -45,6 +47,8 @@ def _resolve(
     ref, article = split_reference(text)
     written = f"[[依据:{text}]]" if in_body else f"basis 中的 '{text}'"
     reg = register.resolve(ref)
+    if reg is None and ref in register.rejected:
+        return []  # the register's own finding (KB051) names what is wrong with this regulation
     if reg is None:
         findings.append(
             Finding(e.rel, line, "KB053", f"{written} 不在制度依据登记表 {register.source} 中。{_fix(ref, register)}")

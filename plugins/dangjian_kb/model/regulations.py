@@ -50,6 +50,8 @@ class Regulation:
 class Register:
     regulations: list[Regulation]
     source: str  # path relative to the knowledge-base root, for messages
+    broken: bool = False  # the file could not be read at all (KB050): citations are not checked
+    rejected: frozenset[str] = frozenset()  # ids of items with errors (KB051): not reported again per citation
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.regulations}
