@@ -31,7 +31,8 @@ def shipped(tmp_path: Path) -> Path:
     root.mkdir()
     for name in ("handbook", "problems", "cases"):
         shutil.copytree(PROJECT / name, root / name)
-    shutil.copy(PROJECT / "taxonomy.yml", root / "taxonomy.yml")
+    for data in ("taxonomy.yml", "regulations.yml"):
+        shutil.copy(PROJECT / data, root / data)
     return root
 
 

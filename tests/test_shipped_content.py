@@ -13,12 +13,15 @@ from dangjian_kb.check import validate
 from dangjian_kb.model.collection import is_chapter
 
 REPO = Path(__file__).resolve().parents[1]
-MINIMUM = {"handbook": 20, "problems": 40, "cases": 15}
+MINIMUM = {"handbook": 35, "problems": 65, "cases": 28}
+# A fixed reading date: review deadlines of the shipped sections are judged against it, so the test
+# does not start failing on the day a section falls due (`check` in CI reports that as a warning).
+AS_OF = dt.date(2026, 12, 1)
 
 
 @pytest.fixture(scope="module")
 def shipped() -> validate.KnowledgeBase:
-    return validate.load(REPO, REPO / "taxonomy.yml", dt.date.today())
+    return validate.load(REPO, REPO / "taxonomy.yml", AS_OF)
 
 
 def test_check_reports_nothing_at_all(shipped):
@@ -41,11 +44,11 @@ def test_problems_come_from_all_three_sources_and_cases_are_of_all_three_kinds(s
     assert set(Counter(e.meta["kind"] for e in shipped.of("cases"))) == {"成功经验", "创新做法", "经验教训"}
 
 
-def test_every_chapter_has_three_to_six_sections(shipped):
+def test_every_chapter_has_three_to_ten_sections(shipped):
     sections = Counter(e.id.split(".")[0] for e in shipped.of("handbook") if not is_chapter(e.id))
     chapters = [e.id for e in shipped.of("handbook") if is_chapter(e.id)]
     assert len(chapters) == len(shipped.taxonomy.categories)
-    assert all(3 <= sections[c] <= 6 for c in chapters), sections
+    assert all(3 <= sections[c] <= 10 for c in chapters), sections
 
 
 def test_every_problem_links_a_handbook_section_and_every_case_a_problem(shipped):

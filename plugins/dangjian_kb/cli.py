@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式")
     check.add_argument("--taxonomy", type=Path, help="分类文件，默认为 <path>/taxonomy.yml，不存在时用内置的五个聚焦")
+    check.add_argument(
+        "--regulations", type=Path, help="制度依据登记表，默认为 <path>/regulations.yml，不存在时 basis 按自由文字处理"
+    )
     check.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     check.set_defaults(func=_check)
     _add_more_commands(sub)
@@ -81,7 +84,7 @@ def _check(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
     try:
-        kb = validate.load(root, args.taxonomy, args.today)
+        kb = validate.load(root, args.taxonomy, args.today, args.regulations)
     except TaxonomyError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE

@@ -27,7 +27,7 @@ from dangjian_kb.model import html_policy, rendering, urls
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_check
-from dangjian_kb.site import material_fix, nav, site_dir
+from dangjian_kb.site import basis_view, material_fix, nav, site_dir
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
 
@@ -60,6 +60,8 @@ class DangjianKBConfig(base.Config):
     """Taxonomy file relative to the root; the shipped five focuses when it does not exist."""
     synonyms = c.Type(str, default="synonyms.yml")
     """Synonym groups for the finder, relative to the root; the shipped list when it does not exist."""
+    regulations = c.Type(str, default="regulations.yml")
+    """Register of regulations (制度依据) relative to the root; without it basis stays free text."""
     search_selftest = c.Type(bool, default=True)
     """Fail the build when words of the content cannot be found in the site-wide search index."""
     today = c.Optional(_DateOption())
@@ -156,6 +158,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         targets = {e.id: rendering.Target(e.url, e.id, e.title) for e in self.kb.entries}
         by_rel = {rel: targets[e.id] for rel, e in self.kb.by_rel.items()}
         self.links.by_id, self.links.by_path = targets.get, by_rel.get
+        self.links.cite = basis_view.citer(self.kb.regulations)
         for entry in self.kb.entries:
             self._add(files, config, entry.src_uri, entry.title, entry.body)
             self.entries_by_src[entry.src_uri] = entry
@@ -200,6 +203,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             str(self.root / self.config.taxonomy),
             str(self.root / self.config.synonyms),
             self.today.isoformat(),
+            str(self.root / self.config.regulations),
         )
         try:
             # spawn, not fork: `mkdocs serve` runs threads, and a forked child may inherit a held lock
@@ -235,7 +239,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
 
     def _load(self) -> validate.KnowledgeBase:
         try:
-            kb = validate.load(self.root, self.root / self.config.taxonomy, self.today)
+            kb = validate.load(
+                self.root, self.root / self.config.taxonomy, self.today, self.root / self.config.regulations
+            )
         except TaxonomyError as exc:
             raise PluginError(str(exc)) from None
         for finding in kb.warnings:
@@ -298,7 +304,11 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             folder = self.root / coll.name
             if folder.is_dir():
                 server.watch(str(folder))
-        for data in (self.root / self.config.taxonomy, self.root / self.config.synonyms):
+        for data in (
+            self.root / self.config.taxonomy,
+            self.root / self.config.synonyms,
+            self.root / self.config.regulations,
+        ):
             if data.is_file():
                 server.watch(str(data))
         return server

@@ -372,7 +372,7 @@ def render(collection: str, entry_id: str, title: str, category: str | None, top
     elif "." in entry_id:
         fields += [
             ("# owner", "负责维护本节的部门，如 党群工作部（可选：需要时删去行首的 # 和空格）"),
-            ("# basis", "[《中国共产党支部工作条例（试行）》]  # 政策依据（可选）"),
+            ("# basis", "[zhibu-tiaoli-2018#第六章]  # 政策依据（可选）：regulations.yml 中的编号"),
             ("reviewed", f"{day}  # 最近复核日期"),
         ]
         body = SECTION_BODY

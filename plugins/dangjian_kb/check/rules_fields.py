@@ -45,7 +45,7 @@ def check_fields(
             out.add("KB012", 1, f"缺少必填字段 '{key}'。请在头部信息中加一行 '{key}: …'{_enum_hint(coll, key)}。")
     _check_title(meta, ln, out, ok)
     _check_taxonomy(meta, ln, tax, out, ok)
-    for key in ("tags", "related"):
+    for key in ("tags", "related", "basis"):
         _check_str_list(key, meta, ln, out, ok)
     if "related" in ok:
         _check_related_ids(ok, ln, out)
@@ -260,8 +260,6 @@ def _check_date(key: str, meta: dict, ln, out: Collector, ok: dict, month_ok: bo
 
 
 def _check_handbook(meta: dict, ok: dict, ln, today: dt.date, out: Collector) -> None:
-    if "basis" in meta:
-        _check_str_list("basis", meta, ln, out, ok)
     months = meta.get("review_months", 12)
     if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= MAX_REVIEW_MONTHS:
         out.add(

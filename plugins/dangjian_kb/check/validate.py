@@ -13,13 +13,24 @@ import gc
 from collections.abc import Iterator
 from pathlib import Path
 
-from dangjian_kb.check import neardup, privacy, rules_body, rules_fields, rules_html, rules_links, sources
+from dangjian_kb.check import (
+    neardup,
+    privacy,
+    register,
+    rules_basis,
+    rules_body,
+    rules_fields,
+    rules_html,
+    rules_links,
+    sources,
+)
 from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.model import taxonomy as taxonomy_mod
 from dangjian_kb.model.collection import id_sort_key
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Collector, Finding
 from dangjian_kb.model.knowledge_base import KnowledgeBase
+from dangjian_kb.model.regulations import REGISTER_FILE, citation_target
 from dangjian_kb.model.taxonomy import Taxonomy
 
 
@@ -36,13 +47,18 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path, taxonomy_path: Path | None = None, today: dt.date | None = None) -> KnowledgeBase:
-    """Read and validate everything under ``root``. Raises TaxonomyError only for a broken taxonomy file."""
+def load(
+    root: Path, taxonomy_path: Path | None = None, today: dt.date | None = None, regulations_path: Path | None = None
+) -> KnowledgeBase:
+    """Read and validate everything under ``root``. Raises TaxonomyError only for a broken taxonomy file.
+    ``regulations_path`` defaults to ``root/regulations.yml``; without that file ``basis`` stays free text."""
     with gc_paused():
-        return _load(Path(root), taxonomy_path, today)
+        return _load(Path(root), taxonomy_path, today, regulations_path)
 
 
-def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None) -> KnowledgeBase:
+def _load(
+    root: Path, taxonomy_path: Path | None, today: dt.date | None, regulations_path: Path | None
+) -> KnowledgeBase:
     tax = taxonomy_mod.load(taxonomy_path if taxonomy_path is not None else root / taxonomy_mod.DEFAULT_FILE)
     today = today or dt.date.today()
     scan = sources.scan(root)
@@ -58,9 +74,22 @@ def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None) -> Know
     entries, cross = rules_links.check(entries, root)
     findings.extend(cross)
     findings.extend(neardup.check(entries))
+    regs, reg_findings = register.load(*_register_path(root, regulations_path))
+    citations, cite_findings = rules_basis.check(entries, regs)
+    findings += reg_findings + cite_findings
     kb = KnowledgeBase(root, tax, sorted(entries, key=lambda e: id_sort_key(e.id)), sorted(set(findings)), scan.assets)
+    kb.regulations, kb.citations = regs, citations
     kb.graph = rules_links.build_graph(kb.entries, kb.by_id, kb.by_rel)
     return kb
+
+
+def _register_path(root: Path, given: Path | None) -> tuple[Path, str]:
+    path = Path(given) if given is not None else root / REGISTER_FILE
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        rel = str(path)
+    return path, rel
 
 
 def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector) -> Entry | None:
@@ -78,6 +107,9 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
         rules_body.check_prompts(parsed.data, parsed.key_lines, prose, out)
     if meta is None or "id" not in meta:
         return None
+    citations = [w for w in wikilinks if citation_target(w.target) is not None]
+    if citations:
+        wikilinks = [w for w in wikilinks if citation_target(w.target) is None]
     return Entry(
         meta["id"],
         src.collection,
@@ -89,6 +121,7 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
         headings,
         wikilinks,
         file_links,
+        citations,
     )
 
 

@@ -19,7 +19,8 @@ class Collection:
     fields: tuple[str, ...] = ()  # collection-specific optional fields
 
 
-COMMON_FIELDS = ("id", "title", "category", "topic", "tags", "related", "updated")
+# basis: regulation ids from regulations.yml (any collection; the handbook's 政策依据)
+COMMON_FIELDS = ("id", "title", "category", "topic", "tags", "related", "updated", "basis")
 
 HANDBOOK = Collection(
     name="handbook",
@@ -28,7 +29,7 @@ HANDBOOK = Collection(
     id_hint="HB-2（章）或 HB-2.3、HB-2.3.1（节）",
     required=("id", "title"),
     headings=(),
-    fields=("basis", "owner", "reviewed", "review_months"),
+    fields=("owner", "reviewed", "review_months"),
 )
 PROBLEMS = Collection(
     name="problems",

@@ -34,6 +34,7 @@ class Entry:
     headings: list[Heading] = field(default_factory=list)
     wikilinks: list[Link] = field(default_factory=list)
     file_links: list[Link] = field(default_factory=list)
+    citations: list[Link] = field(default_factory=list)  # [[依据:…]] in the body
 
     @property
     def title(self) -> str:

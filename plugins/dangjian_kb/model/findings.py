@@ -60,6 +60,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB041": (Severity.ERROR, "body-too-complex"),
     "KB042": (Severity.ERROR, "special-file"),
     "KB043": (Severity.ERROR, "markup-in-field"),
+    # regulations register (regulations.yml) and citations of it
+    "KB050": (Severity.ERROR, "register-unusable"),
+    "KB051": (Severity.ERROR, "register-field"),
+    "KB052": (Severity.WARNING, "register-field-unknown"),
+    "KB053": (Severity.ERROR, "basis-unknown"),
+    "KB054": (Severity.WARNING, "basis-superseded"),
+    "KB055": (Severity.ERROR, "basis-article"),
 }
 
 

@@ -55,6 +55,17 @@ class LinkContext:
     source: str | None = None  # the entry's source path relative to the root, for relative .md links
     by_id: Callable[[str], Target | None] = lambda _id: None
     by_path: Callable[[str], Target | None] = lambda _path: None
+    # [[依据:id#条]]: the register's citation as (href, tooltip, text, css class, status suffix), or None
+    cite: Callable[[str, str], Citation | None] = lambda _ref, _text: None
+
+
+@dataclass(frozen=True)
+class Citation:
+    url: str
+    hint: str
+    text: str
+    css: str
+    status: str  # shown after the link for a regulation that is no longer current
 
 
 class EntryLinks(Extension):
@@ -73,6 +84,9 @@ class _WikiLinks(InlineProcessor):
         self.context = context
 
     def handleMatch(self, m, data):  # noqa: N802 - Markdown's API
+        cited = self.context.cite(m.group(1).strip(), (m.group(2) or "").strip())
+        if cited is not None:
+            return self._citation(cited), m.start(0), m.end(0)
         target = self.context.by_id(m.group(1).strip())
         if target is None:
             span = etree.Element("span")
@@ -85,6 +99,19 @@ class _WikiLinks(InlineProcessor):
         el.set("title", target.id)
         el.text = AtomicString((m.group(2) or "").strip() or target.title)
         return el, m.start(0), m.end(0)
+
+    def _citation(self, cited: Citation) -> etree.Element:
+        link = etree.Element("a")
+        link.set("class", cited.css)
+        link.set("href", relative(self.context.here, cited.url))
+        link.set("title", cited.hint)
+        link.text = AtomicString(cited.text)
+        if not cited.status:
+            return link
+        wrap = etree.Element("span")
+        wrap.append(link)
+        link.tail = AtomicString(cited.status)
+        return wrap
 
 
 class _FileLinks(Treeprocessor):

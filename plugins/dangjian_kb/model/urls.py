@@ -18,10 +18,15 @@ STATS = "stats.html"
 REVIEW = "review.html"
 PRINT = "print.html"
 ABOUT = "about.html"
+BASIS = "basis.html"  # 制度依据: the register of regulations and the entries resting on each
 
 
 def tag(name: str) -> str:
     return f"tags/{slug_for(name)}.html"
+
+
+def regulation(reg_id: str) -> str:
+    return f"{BASIS}#reg-{reg_id}"
 
 
 def category(slug: str) -> str:

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
+from dangjian_kb.model.regulations import citation_target, split_reference
 from dangjian_kb.model.syntax import WIKILINK
 from dangjian_kb.search.search_text import QUESTION_WORDS, dictionary_terms, plain, tokens
 
@@ -27,6 +28,10 @@ def _linked_words(text: str, kb: KnowledgeBase, with_title: bool) -> str:
     """[[ID|text]] as its text, [[ID]] as the target's title; ``with_title`` keeps the title too."""
 
     def words(m: re.Match[str]) -> str:
+        ref = citation_target(m[1].strip())
+        if ref is not None:  # [[依据:id#条]]: the regulation's title and article are the words
+            reg = kb.regulations.resolve(split_reference(ref)[0]) if kb.regulations else None
+            return m[2] or (reg.name + split_reference(ref)[1] if reg else "")
         target = kb.by_id.get(m[1].strip())
         title = target.title if target else m[1]
         return f"{m[2] or ''} {title}" if with_title else (m[2] or title)
@@ -159,7 +164,7 @@ def as_script(index: dict) -> str:
     return "window.KB_FINDER_INDEX=" + body.replace("</", "<\\/") + ";\n"
 
 
-def script_for(root: str, taxonomy: str, synonyms: str, today: str) -> str:
+def script_for(root: str, taxonomy: str, synonyms: str, today: str, regulations: str | None = None) -> str:
     """The whole job from the sources, for a worker process: the plugin builds the finder's
     index on the second core while MkDocs renders pages on the first."""
     import datetime as dt
@@ -168,5 +173,6 @@ def script_for(root: str, taxonomy: str, synonyms: str, today: str) -> str:
     from dangjian_kb.check import validate
     from dangjian_kb.search import search_text
 
-    kb = validate.load(Path(root), Path(taxonomy), dt.date.fromisoformat(today))
+    regs = Path(regulations) if regulations else None
+    kb = validate.load(Path(root), Path(taxonomy), dt.date.fromisoformat(today), regs)
     return as_script(build(kb, search_text.load_synonyms(Path(synonyms))))

@@ -12,6 +12,7 @@ from functools import cached_property
 
 import jinja2
 
+from dangjian_kb.site import basis_view
 from dangjian_kb.model import urls
 from dangjian_kb.model.collection import ALL, BY_NAME, is_chapter
 from dangjian_kb.model.entry import Entry
@@ -95,7 +96,8 @@ class Views:
             due = f"（下次复核 {m['review_due']}）" if m.get("review_due") else ""
             rows.append(("复核", m["reviewed"] + due, None))
         tags = [(t, link(urls.tag(t))) for t in e.tags]
-        return self.render("card.html", e.url, id=e.id, rows=rows, basis=m.get("basis", []), tags=tags)
+        basis = basis_view.card_items(self.kb, e) if self.kb.regulations is not None else m.get("basis", [])
+        return self.render("card.html", e.url, id=e.id, rows=rows, basis=basis, tags=tags)
 
     def related(self, e: Entry) -> str:
         groups = [
@@ -115,6 +117,8 @@ class Views:
             self._review(),
             self._finder(),
         ]
+        if self.kb.regulations is not None:
+            pages.append(GeneratedPage(urls.BASIS, "制度依据", basis_view.page(self)))
         pages += [self._category(c) for c in self.kb.taxonomy.categories]
         pages += [self._tag(name, entries) for name, entries in self.tags.items()]
         return pages
@@ -198,7 +202,8 @@ class Views:
         chapters = [{"entry": ch["entry"], "html": body(ch["entry"]),
                      "sections": [{"entry": s, "html": body(s)} for s in ch["sections"]]}
                     for ch in self.chapters()]
-        html = self.render("print.html", urls.PRINT, chapters=chapters, handbook_url=urls.HANDBOOK)
+        html = self.render("print.html", urls.PRINT, chapters=chapters, handbook_url=urls.HANDBOOK,
+                           basis_of=lambda e: basis_view.names(self.kb, e))
         return GeneratedPage(urls.PRINT, "规范化手册（打印版）", html)
 
     def totals(self) -> dict[str, int]:
@@ -216,7 +221,8 @@ class Views:
 
     def _review(self) -> GeneratedPage:
         overdue, upcoming = self.review_lists()
-        html = self.render("review.html", urls.REVIEW, overdue=overdue, upcoming=upcoming, today=self.today.isoformat())
+        html = self.render("review.html", urls.REVIEW, overdue=overdue, upcoming=upcoming, today=self.today.isoformat(),
+                           superseded=basis_view.superseded(self.kb))
         return GeneratedPage(urls.REVIEW, "待复核", html)
 
     def refused(self, findings: list) -> str:
