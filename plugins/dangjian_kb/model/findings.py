@@ -55,6 +55,17 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB036": (Severity.ERROR, "file-unreadable"),
     "KB037": (Severity.ERROR, "taxonomy"),
     "KB038": (Severity.ERROR, "template-prompt"),
+    # KB060-KB069: the organization register (organizations.yml, 换届提醒)
+    "KB060": (Severity.ERROR, "register-file"),
+    "KB061": (Severity.ERROR, "register-field"),
+    "KB062": (Severity.ERROR, "register-duplicate"),
+    "KB063": (Severity.ERROR, "register-parent"),
+    "KB064": (Severity.ERROR, "register-date"),
+    "KB065": (Severity.ERROR, "register-term"),
+    "KB066": (Severity.ERROR, "register-adjustment"),
+    "KB067": (Severity.WARNING, "register-field-unknown"),
+    "KB068": (Severity.ERROR, "register-term-overdue"),
+    "KB069": (Severity.WARNING, "register-term-status"),
 }
 
 
