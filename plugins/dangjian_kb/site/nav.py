@@ -41,6 +41,8 @@ def build(kb: KnowledgeBase, views: Views, files, user_nav: list | None) -> list
         {"统计": urls.src_of(urls.STATS)},
         {"待复核": urls.src_of(urls.REVIEW)},
     ]
+    if files.get_file_from_path("terms.md") is not None:
+        nav.append({"换届提醒": "terms.md"})
     return nav + rest + [{"关于本版": urls.src_of(urls.ABOUT)}]
 
 
