@@ -18,6 +18,7 @@ from dangjian_kb.check import privacy
 from dangjian_kb.check.frontmatter import _Loader
 from dangjian_kb.check.suggest import closest, did_you_mean
 from dangjian_kb.model import dates
+from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Collector, Finding
 from dangjian_kb.model.organizations import (
     LEVELS,
@@ -344,7 +345,7 @@ def _check_cross(register: Register, out: Collector) -> None:
             continue
         parent = seen_id.get(o.parent)
         if parent is None:
-            out.add("KB063", o.line, f"'{o.name}' 的上级 '{o.parent}' 不在台账中。{did_you_mean(o.parent, ids)}")
+            out.add("KB063", o.line, f"'{o.name}' 的上级 '{o.parent}' 不在台账中。{did_you_mean(o.parent, [i for i in ids if i != o.id])}")
         elif parent.level not in ("党委", "党总支"):
             out.add("KB063", o.line, f"'{o.name}' 的上级 '{o.parent}'（{parent.name}）是{parent.level}，其下不能设党组织。请改为所属党委或党总支的编号。")
     for o in register.organizations:
@@ -393,3 +394,31 @@ def _days(days: int | None) -> str:
     if days is None:
         return ""
     return f"还有 {days} 天" if days >= 0 else f"已过 {-days} 天"
+
+
+def check_units(register: Register, entries: list[Entry]) -> tuple[dict[str, list[Entry]], list[Finding]]:
+    """Cases whose ``unit`` names an organization (by id or exact name), by organization id; a
+    ``unit`` written as an ``ORG-…`` id that the register does not hold is reported on the case."""
+    cases: dict[str, list[Entry]] = {}
+    found: list[Finding] = []
+    for e in entries:
+        unit = e.meta.get("unit")
+        if e.collection.name != "cases" or not isinstance(unit, str):
+            continue
+        org = register.find(unit)
+        if org is not None:
+            cases.setdefault(org.id, []).append(e)
+        elif ID_PATTERN.fullmatch(unit.strip()):
+            ids = [o.id for o in register.organizations]
+            where = f"换届台账 {register.path}" if register.present else f"换届台账（{register.path} 不存在）"
+            found.append(Finding(e.rel, e.key_lines.get("unit", 0), "KB063",
+                                 f"unit 写的党组织编号 '{unit}' 不在{where}中。{did_you_mean(unit, ids) if ids else '请核对编号，或写单位全称。'}"))
+    return cases, found
+
+
+def findings(
+    root: Path, path: str | None, today: dt.date | None, overdue_error: bool, entries: list[Entry]
+) -> list[Finding]:
+    """Everything `check` reports about the register, statuses included."""
+    loaded = load(root, path, today, overdue_error)
+    return sorted(loaded.findings + check_units(loaded.register, entries)[1])
