@@ -13,7 +13,6 @@ import pytest
 from icalendar import Calendar
 
 from dangjian_kb import cli
-from dangjian_kb.authoring import reminders
 from dangjian_kb.check import organizations as check_orgs
 from dangjian_kb.model.dates import add_months
 from dangjian_kb.model.organizations import Organization, Register, Status, load_rules
@@ -116,8 +115,16 @@ def test_temporary_branch_counts_to_its_end_date():
 
 
 def test_approved_postponement_moves_the_end():
-    o = Organization("ORG-001", "支部", "党支部", "企业", elected=D(2023, 9, 15), term=3,
-                     adjusted=D(2027, 3, 31), document="海服党委〔2026〕18号")
+    o = Organization(
+        "ORG-001",
+        "支部",
+        "党支部",
+        "企业",
+        elected=D(2023, 9, 15),
+        term=3,
+        adjusted=D(2027, 3, 31),
+        document="海服党委〔2026〕18号",
+    )
     assert o.regular_end == D(2026, 9, 15)
     assert o.end == D(2027, 3, 31)
     assert o.status(D(2026, 12, 1)) is Status.REMIND
@@ -274,7 +281,10 @@ def test_circular_parent(tmp_path):
 
 
 def test_branch_cannot_be_a_parent(tmp_path):
-    text = TREE + "  - id: ORG-012\n    name: 小组\n    level: 党支部\n    type: 企业\n    parent: ORG-011\n    elected: 2025-05-20\n"
+    text = (
+        TREE
+        + "  - id: ORG-012\n    name: 小组\n    level: 党支部\n    type: 企业\n    parent: ORG-011\n    elected: 2025-05-20\n"
+    )
     assert codes(load(tmp_path, text)) == ["KB063"]
 
 
@@ -429,7 +439,9 @@ def test_calendar_per_parent_holds_its_branches(example):
     files = calendar.files(example, STAMP)
     uids = {x["UID"].split("-end@")[0] for x in line_events(files[calendar.file_for("ORG-010")]) if "-end@" in x["UID"]}
     assert uids == {"ORG-010", "ORG-011", "ORG-012", "ORG-013", "ORG-015"}  # ORG-014 has no date
-    all_ids = {x["UID"].split("-end@")[0] for x in line_events(files[calendar.file_for("ORG-001")]) if "-end@" in x["UID"]}
+    all_ids = {
+        x["UID"].split("-end@")[0] for x in line_events(files[calendar.file_for("ORG-001")]) if "-end@" in x["UID"]
+    }
     assert len(all_ids) == sum(1 for o in example.organizations if o.end)
 
 

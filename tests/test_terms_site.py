@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 
 import browser
-from conftest import SECTION_FIELDS, TODAY
+from conftest import TODAY
 from test_site import article, build, built, configure, text
 
 REGISTER = """organizations:
@@ -57,10 +57,24 @@ REGISTER = """organizations:
     ends: 2027-03-31
 """
 # Statuses on the build date (TODAY, 2026-06-01) and a year later, as the reader's clock says.
-AT_BUILD = {"ORG-001": "normal", "ORG-010": "request", "ORG-011": "remind", "ORG-012": "overdue",
-            "ORG-013": "none", "ORG-020": "normal", "ORG-029": "normal"}
-YEAR_LATER = {"ORG-001": "request", "ORG-010": "overdue", "ORG-011": "overdue", "ORG-012": "overdue",
-              "ORG-013": "none", "ORG-020": "normal", "ORG-029": "overdue"}
+AT_BUILD = {
+    "ORG-001": "normal",
+    "ORG-010": "request",
+    "ORG-011": "remind",
+    "ORG-012": "overdue",
+    "ORG-013": "none",
+    "ORG-020": "normal",
+    "ORG-029": "normal",
+}
+YEAR_LATER = {
+    "ORG-001": "request",
+    "ORG-010": "overdue",
+    "ORG-011": "overdue",
+    "ORG-012": "overdue",
+    "ORG-013": "none",
+    "ORG-020": "normal",
+    "ORG-029": "overdue",
+}
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +119,15 @@ def test_page_escapes_names_and_embeds_safe_json(site):
     assert "<" not in raw
     data = json.loads(raw)
     org = next(o for o in data["orgs"] if o["id"] == "ORG-011")
-    assert org == {"id": "ORG-011", "parent": "ORG-010", "level": "党支部", "ancestors": ["ORG-010", "ORG-001"],
-                   "end": "2026-10-20", "remind": "2026-04-20", "request": "2026-08-20"}
+    assert org == {
+        "id": "ORG-011",
+        "parent": "ORG-010",
+        "level": "党支部",
+        "ancestors": ["ORG-010", "ORG-001"],
+        "end": "2026-10-20",
+        "remind": "2026-04-20",
+        "request": "2026-08-20",
+    }
 
 
 def test_page_is_in_the_navigation(site):
@@ -145,7 +166,10 @@ def test_calendars_are_published_and_linked(site):
 def test_register_error_fails_the_build(kb_factory):
     kb = kb_factory("terms-bad")
     kb.problem()
-    kb.write("organizations.yml", REGISTER.replace("parent: ORG-010\n    elected: 2023-10-20", "parent: ORG-099\n    elected: 2023-10-20"))
+    kb.write(
+        "organizations.yml",
+        REGISTER.replace("parent: ORG-010\n    elected: 2023-10-20", "parent: ORG-099\n    elected: 2023-10-20"),
+    )
     configure(kb)
     result = build(kb.root)
     assert result.returncode != 0 and "KB063" in result.output and "ORG-099" in result.output

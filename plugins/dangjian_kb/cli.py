@@ -88,7 +88,9 @@ def _check(args: argparse.Namespace) -> int:
     except TaxonomyError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    kb.findings = sorted(kb.findings + organizations.findings(root, args.register, args.today, args.overdue_error, kb.entries))
+    kb.findings = sorted(
+        kb.findings + organizations.findings(root, args.register, args.today, args.overdue_error, kb.entries)
+    )
     if args.format == "json":
         print(report.as_json(kb.findings, len(kb.entries)))
     elif args.format == "github":

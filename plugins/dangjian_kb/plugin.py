@@ -308,7 +308,11 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             folder = self.root / coll.name
             if folder.is_dir():
                 server.watch(str(folder))
-        for data in (self.root / self.config.taxonomy, self.root / self.config.synonyms, self.root / self.config.register):
+        for data in (
+            self.root / self.config.taxonomy,
+            self.root / self.config.synonyms,
+            self.root / self.config.register,
+        ):
             if data.is_file():
                 server.watch(str(data))
         return server

@@ -55,7 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reminders", help="列出需要发换届提醒的党组织，并生成提醒通知文本")
     p.add_argument("path", nargs="?", default=".", help="知识库根目录，默认当前目录")
     p.add_argument("--register", help="换届台账文件，默认为 <path>/organizations.yml")
-    p.add_argument("--within", type=parse_within, default=Within(6, "m"), help="任期在多长时间内届满，默认 6m（6 个月）；也可写 2m、90d")
+    p.add_argument(
+        "--within",
+        type=parse_within,
+        default=Within(6, "m"),
+        help="任期在多长时间内届满，默认 6m（6 个月）；也可写 2m、90d",
+    )
     p.add_argument("--on", type=_date_arg, help="按哪一天计算（YYYY-MM-DD），默认今天")
     p.add_argument("--format", choices=("text", "csv", "json"), default="text", help="输出格式")
     p.add_argument("--issuer", default=DEFAULT_ISSUER, help=f"通知落款单位，默认“{DEFAULT_ISSUER}”")
@@ -140,20 +145,30 @@ def values_for(org: Organization, on: dt.date, issuer: str) -> dict[str, str]:
 
 
 def rows(reg: Register, on: dt.date, within: Within, body: str, issuer: str) -> list[dict]:
-    due = sorted((o for o in reg.organizations if o.end is not None and within.start(o.end) <= on),
-                 key=lambda o: (o.end, o.id))
+    due = sorted(
+        (o for o in reg.organizations if o.end is not None and within.start(o.end) <= on), key=lambda o: (o.end, o.id)
+    )
     out = []
     for o in due:
         status = o.status(on)
         parent = reg.by_id.get(o.parent) if o.parent else None
-        out.append({
-            "id": o.id, "name": o.name, "level": o.level, "parent": parent.name if parent else "",
-            "elected": o.elected.isoformat() if o.elected else "", "term_end": o.end.isoformat(),
-            "days_left": o.days_left(on), "status": status.value, "status_label": STATUS_LABEL[status],
-            "request_deadline": request_deadline(o, on).isoformat(), "adjusted_by": o.document or "",
-            # A temporary branch is wound up, not re-elected: no 换届 notice for it.
-            "notice": "" if o.temporary else plain(fill(body, values_for(o, on, issuer))),
-        })
+        out.append(
+            {
+                "id": o.id,
+                "name": o.name,
+                "level": o.level,
+                "parent": parent.name if parent else "",
+                "elected": o.elected.isoformat() if o.elected else "",
+                "term_end": o.end.isoformat(),
+                "days_left": o.days_left(on),
+                "status": status.value,
+                "status_label": STATUS_LABEL[status],
+                "request_deadline": request_deadline(o, on).isoformat(),
+                "adjusted_by": o.document or "",
+                # A temporary branch is wound up, not re-elected: no 换届 notice for it.
+                "notice": "" if o.temporary else plain(fill(body, values_for(o, on, issuer))),
+            }
+        )
     return out
 
 
@@ -163,7 +178,10 @@ def run(args: argparse.Namespace) -> int:
     loaded = check_orgs.load(root, args.register, on)
     reg = loaded.register
     if not reg.present:
-        print(f"{reg.path}: 找不到换届台账。请在知识库根目录建立 organizations.yml，或用 --register 指定。", file=sys.stderr)
+        print(
+            f"{reg.path}: 找不到换届台账。请在知识库根目录建立 organizations.yml，或用 --register 指定。",
+            file=sys.stderr,
+        )
         return 2
     errors = [f for f in loaded.findings if f.is_error]
     for f in errors:
@@ -172,9 +190,19 @@ def run(args: argparse.Namespace) -> int:
     items = rows(reg, on, args.within, body, args.issuer)
     missing = [o for o in reg.organizations if o.status(on) is Status.NONE]
     if args.format == "json":
-        print(json.dumps({"on": on.isoformat(), "within": str(args.within), "template": source,
-                          "organizations": items, "no_record": [{"id": o.id, "name": o.name} for o in missing]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "on": on.isoformat(),
+                    "within": str(args.within),
+                    "template": source,
+                    "organizations": items,
+                    "no_record": [{"id": o.id, "name": o.name} for o in missing],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     elif args.format == "csv":
         print(as_csv(items), end="")
     else:
@@ -182,14 +210,27 @@ def run(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-CSV_COLUMNS = ("id", "name", "level", "parent", "elected", "term_end", "days_left", "status_label",
-               "request_deadline", "adjusted_by", "notice")
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "level",
+    "parent",
+    "elected",
+    "term_end",
+    "days_left",
+    "status_label",
+    "request_deadline",
+    "adjusted_by",
+    "notice",
+)
 
 
 def as_csv(items: list[dict]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["编号", "党组织", "层级", "上级", "上次换届", "届满日", "剩余天数", "状态", "请示截止", "调整批复", "通知"])
+    writer.writerow(
+        ["编号", "党组织", "层级", "上级", "上次换届", "届满日", "剩余天数", "状态", "请示截止", "调整批复", "通知"]
+    )
     for item in items:
         writer.writerow([item[c] for c in CSV_COLUMNS])
     return buf.getvalue()
@@ -202,7 +243,9 @@ def as_text(items: list[dict], missing: list[Organization], on: dt.date, within:
         left = f"还有 {days} 天" if days >= 0 else f"已过 {-days} 天"
         where = f"，上级 {item['parent']}" if item["parent"] else ""
         lines.append(f"{n}. {item['id']} {item['name']}（{item['level']}{where}）")
-        lines.append(f"   届满日 {item['term_end']}，{left}，{item['status_label']}；请示截止 {item['request_deadline']}")
+        lines.append(
+            f"   届满日 {item['term_end']}，{left}，{item['status_label']}；请示截止 {item['request_deadline']}"
+        )
         if item["notice"]:
             lines += ["", "-" * 40, item["notice"].rstrip(), "-" * 40]
         else:

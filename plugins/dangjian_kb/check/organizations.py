@@ -39,10 +39,24 @@ TOP_FIELDS = ("organizations", "public_numbers", "note")
 REQUIRED = ("id", "name", "level", "type")
 # What a hand-editing writer may type instead of a field name.
 ALIASES = {
-    "名称": "name", "编号": "id", "层级": "level", "级别": "level", "类型": "type", "上级": "parent",
-    "换届时间": "elected", "选举日期": "elected", "成立时间": "elected", "任期": "term", "延期": "adjusted",
-    "结束日期": "ends", "备注": "note", "election": "elected", "last_election": "elected", "end": "ends",
-    "postponed": "adjusted", "postponement": "adjusted",
+    "名称": "name",
+    "编号": "id",
+    "层级": "level",
+    "级别": "level",
+    "类型": "type",
+    "上级": "parent",
+    "换届时间": "elected",
+    "选举日期": "elected",
+    "成立时间": "elected",
+    "任期": "term",
+    "延期": "adjusted",
+    "结束日期": "ends",
+    "备注": "note",
+    "election": "elected",
+    "last_election": "elected",
+    "end": "ends",
+    "postponed": "adjusted",
+    "postponement": "adjusted",
 }
 MAX_BYTES = 1_000_000
 
@@ -109,7 +123,9 @@ def _yaml(text: str, out: Collector) -> tuple[object, yaml.Node | None]:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 1
-                out.add("KB060", line, "换届台账使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值。")
+                out.add(
+                    "KB060", line, "换届台账使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值。"
+                )
                 return None, None
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader keeping dates as text
@@ -155,7 +171,11 @@ def _parse(text: str, rules: TermRules, today: dt.date, out: Collector) -> list[
     items_node = _value_node(node, "organizations")
     if not isinstance(items, list):
         line = top_lines.get("organizations", 1)
-        out.add("KB060", line, "换届台账缺少 'organizations:' 列表，或它不是列表。请在其下每个党组织写一项 '- id: ORG-001'。")
+        out.add(
+            "KB060",
+            line,
+            "换届台账缺少 'organizations:' 列表，或它不是列表。请在其下每个党组织写一项 '- id: ORG-001'。",
+        )
         return []
     nodes = items_node.value if isinstance(items_node, yaml.SequenceNode) else []
     orgs = []
@@ -163,7 +183,11 @@ def _parse(text: str, rules: TermRules, today: dt.date, out: Collector) -> list[
         item_node = nodes[i] if i < len(nodes) else None
         line = item_node.start_mark.line + 1 if item_node is not None else 0
         if not isinstance(item, dict):
-            out.add("KB060", line, f"第 {i + 1} 项不是 '字段: 值' 的形式（{_show(item)}）。请按 '- id: ORG-001' 换行写 name、level 等字段。")
+            out.add(
+                "KB060",
+                line,
+                f"第 {i + 1} 项不是 '字段: 值' 的形式（{_show(item)}）。请按 '- id: ORG-001' 换行写 name、level 等字段。",
+            )
             continue
         org = _organization(item, line, _key_lines(item_node), _value_node(item_node, "adjusted"), rules, today, out)
         if org is not None:
@@ -233,7 +257,9 @@ def _organization(
     note = _text(item, "note", at("note", line), out, "备注")
     elected = _date(item.get("elected"), "elected", at("elected", line), out, "上次换届或成立日期")
     if elected is not None and elected > today:
-        out.add("KB064", at("elected", line), f"换届日期 '{elected}' 晚于今天（{today}）。请填写已经召开的党员大会日期。")
+        out.add(
+            "KB064", at("elected", line), f"换届日期 '{elected}' 晚于今天（{today}）。请填写已经召开的党员大会日期。"
+        )
         elected = None
     ends = _date(item.get("ends"), "ends", at("ends", line), out, "结束日期")
     if org_id is None or name is None or level is None or org_type is None:
@@ -241,18 +267,47 @@ def _organization(
     temporary = level == TEMPORARY
     term, source = _term(item, level, org_type, temporary, at("term", line), rules, out)
     if temporary and ends is None and item.get("ends") is None:
-        out.add("KB061", line, f"临时党支部 '{name}' 缺少结束日期 ends。请填写批准成立时确定的存续期限，如 'ends: 2027-06-30'。")
+        out.add(
+            "KB061",
+            line,
+            f"临时党支部 '{name}' 缺少结束日期 ends。请填写批准成立时确定的存续期限，如 'ends: 2027-06-30'。",
+        )
     if not temporary and item.get("ends") is not None:
         out.add("KB061", at("ends", line), f"'{name}' 不是临时党支部，ends 不适用。正式党组织按任期换届，请删去 ends。")
         ends = None
     base = Organization(
-        org_id, name, level, org_type, parent, elected, term, source, ends=ends if temporary else None,
-        note=note, line=line, remind_months=rules.remind_months, request_months=rules.request_months,
+        org_id,
+        name,
+        level,
+        org_type,
+        parent,
+        elected,
+        term,
+        source,
+        ends=ends if temporary else None,
+        note=note,
+        line=line,
+        remind_months=rules.remind_months,
+        request_months=rules.request_months,
     )
     adjusted, document, reason = _adjustment(item, base, adjust_node, at("adjusted", line), rules, out)
     return Organization(
-        org_id, name, level, org_type, parent, elected, term, source, adjusted, document, reason, base.ends,
-        note, line, rules.remind_months, rules.request_months,
+        org_id,
+        name,
+        level,
+        org_type,
+        parent,
+        elected,
+        term,
+        source,
+        adjusted,
+        document,
+        reason,
+        base.ends,
+        note,
+        line,
+        rules.remind_months,
+        rules.request_months,
     )
 
 
@@ -279,7 +334,8 @@ def _term(
         return (default.years, default.source) if default else (None, "")
     if isinstance(value, bool) or not isinstance(value, int) or not rules.term_min <= value <= rules.term_max:
         out.add(
-            "KB065", line,
+            "KB065",
+            line,
             f"任期 {_show(value)} 不在 {rules.term_min}–{rules.term_max} 年之内（{rules.term_range_source}）。"
             f"请写整数年数，或删去 term 使用默认值。",
         )
@@ -307,14 +363,19 @@ def _adjustment(
     if value.get("date") is None:
         out.add("KB066", line, "adjusted 缺少 date（批准后的换届日期）。请补上，如 'date: 2027-03-31'。")
     if document is None and value.get("document") is None:
-        out.add("KB066", line, f"'{base.name}' 的延期或提前换届没有批准文号。请在 document 中写明上级党委的批复文号，未经批准不得调整任期。")
+        out.add(
+            "KB066",
+            line,
+            f"'{base.name}' 的延期或提前换届没有批准文号。请在 document 中写明上级党委的批复文号，未经批准不得调整任期。",
+        )
     if day is None or base.regular_end is None:
         return None, document, reason
     limit_late = dates.add_months(base.regular_end, rules.max_adjust_months)
     limit_early = dates.add_months(base.regular_end, -rules.max_adjust_months)
     if not limit_early <= day <= limit_late:
         out.add(
-            "KB066", lines.get("date", line),
+            "KB066",
+            lines.get("date", line),
             f"'{base.name}' 的任期应于 {base.regular_end} 届满，调整到 {day} 超过了 {rules.max_adjust_months} 个月"
             f"（{rules.adjust_source}）。请核对日期，最晚为 {limit_late}，最早为 {limit_early}。",
         )
@@ -331,12 +392,18 @@ def _check_cross(register: Register, out: Collector) -> None:
     for o in register.organizations:
         if o.id in seen_id:
             first = seen_id[o.id]
-            out.add("KB062", o.line, f"编号 '{o.id}' 重复（第 {first.line} 行 '{first.name}' 已使用）。编号一经使用不再改动，请给新组织另编一个。")
+            out.add(
+                "KB062",
+                o.line,
+                f"编号 '{o.id}' 重复（第 {first.line} 行 '{first.name}' 已使用）。编号一经使用不再改动，请给新组织另编一个。",
+            )
         else:
             seen_id[o.id] = o
         if o.name in seen_name:
             first = seen_name[o.name]
-            out.add("KB062", o.line, f"名称 '{o.name}' 重复（第 {first.line} 行 {first.id} 已使用）。请核对是否重复登记。")
+            out.add(
+                "KB062", o.line, f"名称 '{o.name}' 重复（第 {first.line} 行 {first.id} 已使用）。请核对是否重复登记。"
+            )
         else:
             seen_name[o.name] = o
     ids = list(seen_id)
@@ -345,13 +412,25 @@ def _check_cross(register: Register, out: Collector) -> None:
             continue
         parent = seen_id.get(o.parent)
         if parent is None:
-            out.add("KB063", o.line, f"'{o.name}' 的上级 '{o.parent}' 不在台账中。{did_you_mean(o.parent, [i for i in ids if i != o.id])}")
+            out.add(
+                "KB063",
+                o.line,
+                f"'{o.name}' 的上级 '{o.parent}' 不在台账中。{did_you_mean(o.parent, [i for i in ids if i != o.id])}",
+            )
         elif parent.level not in ("党委", "党总支"):
-            out.add("KB063", o.line, f"'{o.name}' 的上级 '{o.parent}'（{parent.name}）是{parent.level}，其下不能设党组织。请改为所属党委或党总支的编号。")
+            out.add(
+                "KB063",
+                o.line,
+                f"'{o.name}' 的上级 '{o.parent}'（{parent.name}）是{parent.level}，其下不能设党组织。请改为所属党委或党总支的编号。",
+            )
     for o in register.organizations:
         cycle = _cycle(o, seen_id)
         if cycle and o.id == min(cycle):  # report each cycle once, at its smallest id
-            out.add("KB063", o.line, f"上级关系形成循环：{' → '.join(cycle + [cycle[0]])}。请把最上层组织的 parent 删去或改为真正的上级。")
+            out.add(
+                "KB063",
+                o.line,
+                f"上级关系形成循环：{' → '.join(cycle + [cycle[0]])}。请把最上层组织的 parent 删去或改为真正的上级。",
+            )
 
 
 def _cycle(org: Organization, by_id: dict[str, Organization]) -> list[str]:
@@ -371,16 +450,28 @@ def _statuses(register: Register, today: dt.date, overdue_error: bool, out: Coll
         if status is Status.NORMAL:
             continue
         if status is Status.NONE:
-            out.add("KB069", o.line, f"'{o.name}' 没有换届（或成立）日期记录，无法计算任期。请补上 elected，如 'elected: 2024-05-20'。")
+            out.add(
+                "KB069",
+                o.line,
+                f"'{o.name}' 没有换届（或成立）日期记录，无法计算任期。请补上 elected，如 'elected: 2024-05-20'。",
+            )
             continue
         left = _days(o.days_left(today))
         label = STATUS_LABEL[status]
         if status is Status.OVERDUE:
             code = "KB068" if overdue_error else "KB069"
             if o.temporary:
-                out.add(code, o.line, f"临时党支部 '{o.name}' 已过结束日期 {o.end}，{left}。请及时撤销，或报批延长存续期限后修改 ends。")
+                out.add(
+                    code,
+                    o.line,
+                    f"临时党支部 '{o.name}' 已过结束日期 {o.end}，{left}。请及时撤销，或报批延长存续期限后修改 ends。",
+                )
             else:
-                out.add(code, o.line, f"'{o.name}' 任期已于 {o.end} 届满，{left}（{label}）。请督促立即换届，或补报延期批复并填写 adjusted。")
+                out.add(
+                    code,
+                    o.line,
+                    f"'{o.name}' 任期已于 {o.end} 届满，{left}（{label}）。请督促立即换届，或补报延期批复并填写 adjusted。",
+                )
             continue
         if o.temporary:
             fix = "请提前准备党员组织关系转接和撤销临时党支部的请示"
@@ -411,8 +502,14 @@ def check_units(register: Register, entries: list[Entry]) -> tuple[dict[str, lis
         elif ID_PATTERN.fullmatch(unit.strip()):
             ids = [o.id for o in register.organizations]
             where = f"换届台账 {register.path}" if register.present else f"换届台账（{register.path} 不存在）"
-            found.append(Finding(e.rel, e.key_lines.get("unit", 0), "KB063",
-                                 f"unit 写的党组织编号 '{unit}' 不在{where}中。{did_you_mean(unit, ids) if ids else '请核对编号，或写单位全称。'}"))
+            found.append(
+                Finding(
+                    e.rel,
+                    e.key_lines.get("unit", 0),
+                    "KB063",
+                    f"unit 写的党组织编号 '{unit}' 不在{where}中。{did_you_mean(unit, ids) if ids else '请核对编号，或写单位全称。'}",
+                )
+            )
     return cases, found
 
 
