@@ -100,6 +100,8 @@ def rows(soup) -> dict[str, str]:
 def test_page_shows_build_date_statuses_without_javascript(site):
     soup = site.page("terms.html")
     assert rows(soup) == AT_BUILD
+    assert text(soup.select_one('#org-ORG-012 [data-cell="days"]')) == "已过 31 天"
+    assert text(soup.select_one('#org-ORG-010 [data-cell="days"]')) == "44"
     assert soup.select_one("#kb-terms-date")["datetime"] == TODAY.isoformat()
     # grouped by status, most urgent first, each with what to do and the handbook link
     groups = [s["data-status"] for s in soup.select("section[data-status]")]
@@ -224,6 +226,7 @@ def test_browser_recomputes_statuses_a_year_later(chrome, site):
         assert page.inner_text("#kb-terms-date") == "2027-06-01"
         assert "网站生成于 2026-06-01" in page.inner_text("#kb-terms-asof")
         assert page.inner_text('#org-ORG-001 [data-cell="days"]') == "27"  # to 2027-06-28
+        assert page.inner_text('#org-ORG-012 [data-cell="days"]') == "已过 396 天"  # since 2026-05-01
         assert page.inner_text('section[data-status="overdue"] [data-group-count]') == "4"
         assert errors == [] and blocked == []
     finally:

@@ -39,6 +39,8 @@
     return Date.UTC(+p[0], +p[1] - 1, +p[2]) / 86400000;
   }
 
+  function daysText(n) { return n < 0 ? "已过 " + -n + " 天" : String(n); }
+
   function statusOf(o, today) {
     if (!o.end) return "none";
     if (today > o.end) return "overdue"; // the last day of the term still belongs to it
@@ -67,7 +69,7 @@
       var tr = rows.get(o.id);
       if (tr) {
         var days = tr.querySelector('[data-cell="days"]');
-        if (days) days.textContent = o.end ? String(dayNumber(o.end) - dayNumber(today)) : "";
+        if (days) days.textContent = o.end ? daysText(dayNumber(o.end) - dayNumber(today)) : "";
         var cell = tr.querySelector('[data-cell="status"]');
         if (cell) {
           var span = document.createElement("span");
