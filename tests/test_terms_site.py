@@ -259,3 +259,15 @@ def test_browser_filters_by_parent_and_level(chrome, site):
         assert page.evaluate(visible) == ["ORG-011", "ORG-012", "ORG-013", "ORG-020"]
     finally:
         context.close()
+
+
+def test_rebuild_gives_identical_page_and_calendars(site):
+    again = built(build(site.root, "site-again"))
+    for rel in [
+        "terms.html",
+        "stats.html",
+        "calendar/terms.ics",
+        "calendar/terms-ORG-001.ics",
+        "calendar/terms-ORG-010.ics",
+    ]:
+        assert (site.dir / rel).read_bytes() == (again.dir / rel).read_bytes(), rel
