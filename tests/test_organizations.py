@@ -13,6 +13,7 @@ import pytest
 from icalendar import Calendar
 
 from dangjian_kb import cli
+from dangjian_kb.authoring import reminders
 from dangjian_kb.check import organizations as check_orgs
 from dangjian_kb.model.dates import add_months
 from dangjian_kb.model.organizations import Organization, Register, Status, load_rules
@@ -544,3 +545,15 @@ def test_check_reports_register_findings(tmp_path, capsys):
     assert code == 0 and "KB069" in out
     code, out, _ = run_cli(capsys, "check", str(tmp_path), "--today", "2029-06-01", "--overdue-error")
     assert code == 1 and "KB068" in out
+
+
+def test_within_in_days_and_months():
+    assert reminders.parse_within("6m").start(D(2027, 8, 31)) == D(2027, 2, 28)
+    assert reminders.parse_within("90d").start(D(2027, 8, 31)) == D(2027, 6, 2)
+    assert reminders.parse_within("2个月").start(D(2027, 4, 30)) == D(2027, 2, 28)
+
+
+def test_reminders_with_register_errors_still_list_and_exit_1(tmp_path, capsys):
+    write(tmp_path, ONE + "    term: 9\n")
+    code, out, err = run_cli(capsys, "reminders", str(tmp_path), "--on", "2029-04-01")
+    assert code == 1 and "KB065" in err and "ORG-001 测试党委" in out
