@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 
 from conftest import TODAY, KBBuilder
 from dangjian_kb.check import register
-from dangjian_kb.model.regulations import ARTICLE
 from dangjian_kb.model import rendering
+from dangjian_kb.model.regulations import ARTICLE
 from dangjian_kb.site import basis_view
 from dangjian_kb.site.views import Views
 
@@ -326,7 +326,9 @@ def test_an_in_text_citation_renders_as_a_link_to_the_regulation(citing):
     write_register(citing)
     result = citing.check()
     entry = result.by_id["P-0001"]
-    render = rendering.renderer(context=rendering.LinkContext(here=entry.url, cite=basis_view.citer(result.regulations)))
+    render = rendering.renderer(
+        context=rendering.LinkContext(here=entry.url, cite=basis_view.citer(result.regulations))
+    )
     html = render(entry.body)
     link = BeautifulSoup(html, "html.parser").select_one("a.kb-cite")
     assert link["href"] == "../basis.html#reg-dangfei-guiding-2008"

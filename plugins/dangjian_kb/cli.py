@@ -49,15 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--regulations", type=Path, help="制度依据登记表，默认为 <path>/regulations.yml，不存在时 basis 按自由文字处理"
     )
     check.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    check.add_argument("--register", help="换届台账文件，默认为 <path>/organizations.yml（不存在时不检查）")
+    check.add_argument("--overdue-error", action="store_true", help="任期已届满按错误处理（KB068），默认只提示")
     check.set_defaults(func=_check)
     _add_more_commands(sub)
     return parser
 
 
 def _add_more_commands(sub: argparse._SubParsersAction) -> None:
-    from dangjian_kb.authoring import scaffold
+    from dangjian_kb.authoring import reminders, scaffold
 
     scaffold.register(sub)
+    reminders.register(sub)
     p = sub.add_parser("bundle", help="生成离线包 dist/<名称>-<日期>.zip（双击 index.html 即可离线使用）")
     p.add_argument("--config", "-f", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件，默认 mkdocs.yml")
     p.add_argument("--site-dir", type=Path, help="直接打包已生成的网站目录（不重新生成）")
@@ -75,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from dangjian_kb.check import report, sources, validate
+    from dangjian_kb.check import organizations, report, sources, validate
     from dangjian_kb.model.taxonomy import TaxonomyError
 
     root = Path(args.path)
@@ -88,6 +91,9 @@ def _check(args: argparse.Namespace) -> int:
     except TaxonomyError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    kb.findings = sorted(
+        kb.findings + organizations.findings(root, args.register, args.today, args.overdue_error, kb.entries)
+    )
     if args.format == "json":
         print(report.as_json(kb.findings, len(kb.entries)))
     elif args.format == "github":

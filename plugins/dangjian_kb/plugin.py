@@ -29,12 +29,13 @@ from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_check
 from dangjian_kb.site import basis_view, material_fix, nav, site_dir
 from dangjian_kb.site import stamp as stamp_mod
+from dangjian_kb.site import terms as terms_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
 
 log = get_plugin_logger(__name__)
 LATEST_MARKER = "<!-- dangjian-kb:latest -->"
 ASSET_PREFIX = "assets/dangjian_kb/"
-ASSET_CSS = [ASSET_PREFIX + "kb.css"]
+ASSET_CSS = [ASSET_PREFIX + "kb.css", ASSET_PREFIX + "terms.css"]
 # Material's offline search runs its worker through iframe-worker; ours is vendored (no CDN).
 WORKER_SHIM = ASSET_PREFIX + "vendor/iframe-worker/shim.js"
 
@@ -66,6 +67,10 @@ class DangjianKBConfig(base.Config):
     """Fail the build when words of the content cannot be found in the site-wide search index."""
     today = c.Optional(_DateOption())
     """Fixed 'today' (a YAML date, 2026-06-01) for review dates; for reproducible builds and tests."""
+    register = c.Type(str, default="organizations.yml")
+    """Organization register (换届提醒), relative to the root; the page says how to start one when missing."""
+    overdue_error = c.Type(bool, default=False)
+    """An organization whose term has ended fails the build (KB068) instead of being shown only."""
 
 
 class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
@@ -165,12 +170,15 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.generated = {}
         self.stamp = self._stamp()
         extra = [self.views.about(self.stamp), self.views.print_page(self._markdown_renderer(config))]
-        for page in self.views.pages() + extra:
+        pages = self.terms.with_stats(self.views, self.views.pages())
+        for page in pages + [self.terms.page(self.views, self.stamp.built.date())] + extra:
             # Index, tag and print pages repeat entries' titles and text; kept out of the
             # site-wide search so that results are the entries themselves.
             self._add(files, config, page.src_uri, page.title, "", searchable=False)
             self.generated[page.src_uri] = page
         self._add_package_assets(files, config)
+        for uri, data in self.terms.calendars(self.stamp.built).items():
+            self._add_file(files, config, uri, data)
         self._start_finder_index()
         for rel in self.kb.assets:
             if files.get_file_from_path(self._checked(rel, ascii_only=False)) is not None:
@@ -244,6 +252,10 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             )
         except TaxonomyError as exc:
             raise PluginError(str(exc)) from None
+        self.terms = terms_mod.Terms.load(
+            self.root, self.config.register, self.today, self.config.overdue_error, kb.entries
+        )
+        kb.findings = sorted(kb.findings + self.terms.build_findings)  # statuses are on the page instead
         for finding in kb.warnings:
             log.warning(str(finding))
         if kb.errors:
@@ -253,6 +265,13 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             # keep `mkdocs serve` alive: the writer fixes the file and the preview rebuilds
             log.error(f"知识库检查发现 {len(kb.errors)} 个错误（预览继续运行，修正并保存后自动重新生成）：\n{listed}")
         return kb
+
+    def _add_file(self, files: Files, config: MkDocsConfig, uri: str, content: bytes) -> None:
+        self._checked(uri)
+        existing = files.get_file_from_path(uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _add(
         self, files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str, searchable: bool = True
@@ -291,10 +310,11 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         if entry is not None:
             if entry.rel in self.refused:
                 return self.views.refused([f for f in self.kb.errors if f.path == entry.rel])
-            return self.views.card(entry) + html_policy.clean_content(html_text) + self.views.related(entry)
+            note = self.terms.case_note(self.views, entry)
+            return self.views.card(entry) + note + html_policy.clean_content(html_text) + self.views.related(entry)
         generated = self.generated.get(src)
         if generated is not None:
-            return html_policy.clean_generated(generated.html)
+            return html_policy.clean_generated(generated.html) + generated.trailer()
         parts = [html_policy.clean_content(part) for part in html_text.split(LATEST_MARKER)]
         latest = html_policy.clean_generated(self.views.latest(page.file.url)) if len(parts) > 1 else ""
         return latest.join(parts)
@@ -308,6 +328,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             self.root / self.config.taxonomy,
             self.root / self.config.synonyms,
             self.root / self.config.regulations,
+            self.root / self.config.register,
         ):
             if data.is_file():
                 server.watch(str(data))

@@ -67,6 +67,17 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB053": (Severity.ERROR, "basis-unknown"),
     "KB054": (Severity.WARNING, "basis-superseded"),
     "KB055": (Severity.ERROR, "basis-article"),
+    # KB060-KB069: the organization register (organizations.yml, 换届提醒)
+    "KB060": (Severity.ERROR, "register-file"),
+    "KB061": (Severity.ERROR, "register-field"),
+    "KB062": (Severity.ERROR, "register-duplicate"),
+    "KB063": (Severity.ERROR, "register-parent"),
+    "KB064": (Severity.ERROR, "register-date"),
+    "KB065": (Severity.ERROR, "register-term"),
+    "KB066": (Severity.ERROR, "register-adjustment"),
+    "KB067": (Severity.WARNING, "register-field-unknown"),
+    "KB068": (Severity.ERROR, "register-term-overdue"),
+    "KB069": (Severity.WARNING, "register-term-status"),
 }
 
 

@@ -34,12 +34,16 @@ def site_files(site_dir: Path) -> list[Path]:
 def make_zip(site_dir: Path, out_dir: Path, slug: str, date: str) -> Path:
     site_dir = Path(site_dir)
     if not (site_dir / "index.html").is_file():
-        raise BundleError(f"{site_dir}: 没有找到 index.html。请先生成网站（mkdocs build），或用 --site-dir 指定网站目录。")
+        raise BundleError(
+            f"{site_dir}: 没有找到 index.html。请先生成网站（mkdocs build），或用 --site-dir 指定网站目录。"
+        )
     files = site_files(site_dir)
     bad = [p.relative_to(site_dir).as_posix() for p in files if not p.relative_to(site_dir).as_posix().isascii()]
     if bad:
         listed = "、".join(bad[:5]) + ("……" if len(bad) > 5 else "")
-        raise BundleError(f"网站中有 {len(bad)} 个非 ASCII 文件名（{listed}），解压时可能乱码。请把这些附件改为英文或数字文件名。")
+        raise BundleError(
+            f"网站中有 {len(bad)} 个非 ASCII 文件名（{listed}），解压时可能乱码。请把这些附件改为英文或数字文件名。"
+        )
     top = f"{slug}-{date}"
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{top}.zip"

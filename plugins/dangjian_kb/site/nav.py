@@ -43,6 +43,8 @@ def build(kb: KnowledgeBase, views: Views, files, user_nav: list | None) -> list
     ]
     if kb.regulations is not None:
         nav.append({"制度依据": urls.src_of(urls.BASIS)})
+    if files.get_file_from_path("terms.md") is not None:
+        nav.append({"换届提醒": "terms.md"})
     return nav + rest + [{"关于本版": urls.src_of(urls.ABOUT)}]
 
 

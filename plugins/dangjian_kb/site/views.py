@@ -4,6 +4,8 @@ pages the plugin adds (metadata card, related block) as escaped HTML. No MkDocs 
 from __future__ import annotations
 
 import datetime as dt
+import html as html_mod
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -12,22 +14,42 @@ from functools import cached_property
 
 import jinja2
 
-from dangjian_kb.site import basis_view
 from dangjian_kb.model import urls
 from dangjian_kb.model.collection import ALL, BY_NAME, is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
+from dangjian_kb.site import basis_view
 
 
 @dataclass(frozen=True)
 class GeneratedPage:
+    """A page built from the package's templates. ``html`` passes the sanitizer; ``data`` (element
+    id -> object, serialized here) and ``scripts`` (package asset addresses) are added after it."""
+
     url: str
     title: str
     html: str
+    data: tuple[tuple[str, object], ...] = ()
+    scripts: tuple[str, ...] = ()
+
+    def trailer(self) -> str:
+        """The data blocks and script tags of the page: written by us, never from a template string."""
+        out = [
+            f'<script type="application/json" id="{html_mod.escape(key)}">{json_for_html(value)}</script>'
+            for key, value in self.data
+        ]
+        out += [f'<script src="{html_mod.escape(urls.relative(self.url, src))}"></script>' for src in self.scripts]
+        return "\n".join(out)
 
     @property
     def src_uri(self) -> str:
         return urls.src_of(self.url)
+
+
+def json_for_html(value: object) -> str:
+    """JSON that can sit inside a <script> element: no '<', '>' or '&' can end or change it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def make_env() -> jinja2.Environment:
@@ -44,8 +66,15 @@ FINDER_INDEX_JS = "assets/dangjian_kb/finder_index.js"
 FINDER_JS = "assets/dangjian_kb/finder.js"
 
 # Card rows after collection, category and topic, in reading order.
-CARD_FIELDS = (("source", "来源"), ("kind", "类型"), ("unit", "单位"), ("date", "时间"), ("contributor", "供稿"),
-               ("owner", "负责部门"), ("updated", "更新"))
+CARD_FIELDS = (
+    ("source", "来源"),
+    ("kind", "类型"),
+    ("unit", "单位"),
+    ("date", "时间"),
+    ("contributor", "供稿"),
+    ("owner", "负责部门"),
+    ("updated", "更新"),
+)
 
 COLLECTION_URL = {"handbook": urls.HANDBOOK, "problems": urls.PROBLEMS, "cases": urls.CASES}
 
@@ -133,8 +162,9 @@ class Views:
             untopiced = [e for e in mine if not e.topic]
             if untopiced:
                 topics.append({"name": "其他", "entries": untopiced})
-            groups.append({"name": cat.name, "slug": cat.slug, "count": len(mine),
-                           "topics": [t for t in topics if t["entries"]]})
+            groups.append(
+                {"name": cat.name, "slug": cat.slug, "count": len(mine), "topics": [t for t in topics if t["entries"]]}
+            )
         return groups
 
     def _collection_index(self, name: str, url: str, title: str) -> GeneratedPage:
@@ -155,8 +185,9 @@ class Views:
     def _category(self, cat) -> GeneratedPage:
         url = urls.category(cat.slug)
         mine = [e for e in self.kb.entries if e.category == cat.name]
-        html = self.render("category.html", url, topics=cat.topics,
-                           **{c.name: [e for e in mine if e.collection is c] for c in ALL})
+        html = self.render(
+            "category.html", url, topics=cat.topics, **{c.name: [e for e in mine if e.collection is c] for c in ALL}
+        )
         return GeneratedPage(url, cat.name, html)
 
     def _tags_index(self) -> GeneratedPage:
@@ -181,9 +212,15 @@ class Views:
             for t in cat.topics:
                 topics.append({"category": cat.name, "name": t, **{c.name: tcount[(t, c.name)] for c in ALL}})
         totals = self.totals()
-        html = self.render("stats.html", urls.STATS, rows=rows, topics=topics, totals=totals,
-                           thin_problems=[t["name"] for t in topics if not t["problems"]],
-                           thin_cases=[t["name"] for t in topics if not t["cases"]])
+        html = self.render(
+            "stats.html",
+            urls.STATS,
+            rows=rows,
+            topics=topics,
+            totals=totals,
+            thin_problems=[t["name"] for t in topics if not t["problems"]],
+            thin_cases=[t["name"] for t in topics if not t["cases"]],
+        )
         return GeneratedPage(urls.STATS, "统计", html)
 
     def _finder(self) -> GeneratedPage:
@@ -199,20 +236,34 @@ class Views:
         def body(e: Entry) -> str:
             return _demote(to_html(e))
 
-        chapters = [{"entry": ch["entry"], "html": body(ch["entry"]),
-                     "sections": [{"entry": s, "html": body(s)} for s in ch["sections"]]}
-                    for ch in self.chapters()]
-        html = self.render("print.html", urls.PRINT, chapters=chapters, handbook_url=urls.HANDBOOK,
-                           basis_of=lambda e: basis_view.names(self.kb, e))
+        chapters = [
+            {
+                "entry": ch["entry"],
+                "html": body(ch["entry"]),
+                "sections": [{"entry": s, "html": body(s)} for s in ch["sections"]],
+            }
+            for ch in self.chapters()
+        ]
+        html = self.render(
+            "print.html",
+            urls.PRINT,
+            chapters=chapters,
+            handbook_url=urls.HANDBOOK,
+            basis_of=lambda e: basis_view.names(self.kb, e),
+        )
         return GeneratedPage(urls.PRINT, "规范化手册（打印版）", html)
 
     def totals(self) -> dict[str, int]:
-        return {"handbook": sum(not is_chapter(e.id) for e in self.kb.of("handbook")),
-                "problems": len(self.kb.of("problems")), "cases": len(self.kb.of("cases"))}
+        return {
+            "handbook": sum(not is_chapter(e.id) for e in self.kb.of("handbook")),
+            "problems": len(self.kb.of("problems")),
+            "cases": len(self.kb.of("cases")),
+        }
 
     def review_lists(self) -> tuple[list[Entry], list[Entry]]:
-        dated = sorted((e for e in self.kb.of("handbook") if e.meta.get("review_due")),
-                       key=lambda e: (e.meta["review_due"], e.id))
+        dated = sorted(
+            (e for e in self.kb.of("handbook") if e.meta.get("review_due")), key=lambda e: (e.meta["review_due"], e.id)
+        )
         today = self.today.isoformat()
         soon = (self.today + dt.timedelta(days=90)).isoformat()
         overdue = [e for e in dated if e.meta["review_due"] < today]
@@ -221,8 +272,14 @@ class Views:
 
     def _review(self) -> GeneratedPage:
         overdue, upcoming = self.review_lists()
-        html = self.render("review.html", urls.REVIEW, overdue=overdue, upcoming=upcoming, today=self.today.isoformat(),
-                           superseded=basis_view.superseded(self.kb))
+        html = self.render(
+            "review.html",
+            urls.REVIEW,
+            overdue=overdue,
+            upcoming=upcoming,
+            today=self.today.isoformat(),
+            superseded=basis_view.superseded(self.kb),
+        )
         return GeneratedPage(urls.REVIEW, "待复核", html)
 
     def refused(self, findings: list) -> str:
