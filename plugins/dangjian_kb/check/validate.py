@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dangjian_kb.check import neardup, privacy, rules_body, rules_fields, rules_links, sources
+from dangjian_kb.check import standards as standards_check
 from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.model import taxonomy as taxonomy_mod
 from dangjian_kb.model.collection import id_sort_key
@@ -57,7 +58,10 @@ def _load(root: Path, taxonomy_path: Path | None, today: dt.date | None) -> Know
     entries, cross = rules_links.check(entries, root)
     findings.extend(cross)
     findings.extend(neardup.check(entries))
+    stds, found = standards_check.load(root, {e.id for e in entries}, {e.id for e in entries if e.id.startswith("HB-")})
+    findings.extend(found + standards_check.check_entries(entries, stds))
     kb = KnowledgeBase(root, tax, sorted(entries, key=lambda e: id_sort_key(e.id)), sorted(set(findings)), scan.assets)
+    kb.standards = stds
     kb.graph = rules_links.build_graph(kb.entries, kb.by_id, kb.by_rel)
     return kb
 

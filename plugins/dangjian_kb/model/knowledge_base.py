@@ -8,6 +8,7 @@ from pathlib import Path
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Finding
 from dangjian_kb.model.graph import RelationGraph
+from dangjian_kb.model.standards import Standard
 from dangjian_kb.model.taxonomy import Taxonomy
 
 
@@ -19,6 +20,7 @@ class KnowledgeBase:
     findings: list[Finding]
     assets: list[str] = field(default_factory=list)
     graph: RelationGraph = field(default_factory=RelationGraph)
+    standards: list[Standard] = field(default_factory=list)  # standards/*.yml, checked
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entries}
