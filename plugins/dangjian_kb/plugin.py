@@ -31,14 +31,14 @@ from dangjian_kb.check import validate
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_check
-from dangjian_kb.site import body_links, material_fix, nav
+from dangjian_kb.site import body_links, material_fix, nav, standards_pages
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
 
 log = get_plugin_logger(__name__)
 LATEST_MARKER = "<!-- dangjian-kb:latest -->"
 ASSET_PREFIX = "assets/dangjian_kb/"
-ASSET_CSS = [ASSET_PREFIX + "kb.css"]
+ASSET_CSS = [ASSET_PREFIX + "kb.css", ASSET_PREFIX + "standards.css"]
 # Material's offline search runs its worker through iframe-worker; ours is vendored (no CDN).
 WORKER_SHIM = ASSET_PREFIX + "vendor/iframe-worker/shim.js"
 
@@ -174,7 +174,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
         self.stamp = self._stamp()
-        extra = [self.views.about(self.stamp), self.views.print_page(self._markdown_renderer(config))]
+        self.std_pages = standards_pages.StandardPages(self.kb, self.views)
+        to_html = standards_pages.embedder(self.std_pages, self._markdown_renderer(config), "print.html")
+        extra = [self.views.about(self.stamp), self.views.print_page(to_html), *self.std_pages.pages()]
         for page in self.views.pages() + extra:
             # Index, tag and print pages repeat entries' titles and text; kept out of the
             # site-wide search so that results are the entries themselves.
@@ -275,6 +277,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         src = page.file.src_uri
         entry = self.entries_by_src.get(src)
         if entry is not None:
+            html_text = self.std_pages.embed(html_text, entry.url)  # a standard's table where its marker is
             return self.views.card(entry) + html_text + self.views.related(entry)
         generated = self.generated.get(src)
         if generated is not None:
@@ -288,6 +291,8 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             folder = self.root / coll.name
             if folder.is_dir():
                 server.watch(str(folder))
+        if (self.root / "standards").is_dir():
+            server.watch(str(self.root / "standards"))
         for data in (self.root / self.config.taxonomy, self.root / self.config.synonyms):
             if data.is_file():
                 server.watch(str(data))
