@@ -95,7 +95,9 @@
       a.items.forEach(function (it) {
         var st = items[it.id];
         var s;
-        if (st.score !== null) s = st.score;
+        // The standard's rule, and what keeps a self-check honest (P-0021): no evidence, no points.
+        if (!st.evidence.length) s = 0;
+        else if (st.score !== null) s = st.score;
         else {
           s = it.points;
           st.deductions.forEach(function (i) { s -= it.deductions[i].points; });
@@ -103,7 +105,7 @@
         }
         res.items.set(it.id, s);
         if (st.veto) res.veto.push(it);
-        if (s > 0 && st.evidence.length === 0) res.unproven.push(it);
+        if (!st.evidence.length) res.unproven.push(it);
         sum += s;
       });
       res.aspects.set(a.id, sum);
@@ -127,7 +129,7 @@
     if (!res.next) return "已达到最高等级“" + res.level.name + "”。" + (res.level.note ? "条件：" + res.level.note + "。" : "");
     var gap = res.next.pass - res.total;
     return "距“" + res.next.name + "”（" + res.next.pass + " 分）还差 " + fmt(gap) + " 分" +
-      (res.next.note ? "，另需：" + res.next.note : "") + "。";
+      (res.next.note ? "，并须" + res.next.note : "") + "。";
   }
   function exportObject(b, res) {
     var aspects = {};
@@ -234,6 +236,7 @@
       document.querySelectorAll("[data-kb-item]").forEach(function (el) {
         var id = el.dataset.kbItem;
         el.querySelector("[data-kb-score]").textContent = fmt(res.items.get(id));
+        el.classList.toggle("kb-sc__item--unproven", !b.items[id].evidence.length);
         el.classList.toggle("kb-sc__item--veto", b.items[id].veto);
         el.querySelector("[data-kb-notecopy]").textContent = b.items[id].note;
       });
@@ -244,7 +247,7 @@
       $("kb-sc-total").textContent = fmt(res.total);
       $("kb-sc-level").textContent = levelName(res);
       var next = missing(res);
-      if (res.unproven.length) next += " 有 " + res.unproven.length + " 项得分但未勾选佐证材料（无佐证不得分）。";
+      if (res.unproven.length) next += " 还有 " + res.unproven.length + " 项未勾选佐证材料，按标准不得分。";
       $("kb-sc-next").textContent = next;
       $("kb-sc-summary").classList.toggle("kb-sc__summary--veto", res.veto.length > 0);
       var copies = { "data-kb-branch": b.branch, "data-kb-date": b.date || "＿＿＿＿", "data-kb-checker": b.checker || "＿＿＿＿",

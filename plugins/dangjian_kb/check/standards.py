@@ -228,6 +228,15 @@ class _Fields:
         return good
 
 
+def _named(kind: str, value: object) -> str:
+    """'考核项目 'ZB-01' ' or just '考核项目' when the id itself is missing or not text."""
+    return f"{kind} '{value}' " if isinstance(value, str) and value.strip() else kind
+
+
+def _suggest(value: str, options: list[str]) -> str:
+    return did_you_mean(value, options) if options else "请检查编号是否写错。"
+
+
 def _show(value: object) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= 40 else text[:40] + "…"
@@ -245,7 +254,7 @@ def build(data: _Map, rel: str, stem: str, ids: set[str], handbook_ids: set[str]
     total = f.integer("total")
     handbook = f.text("handbook", required=False)
     if handbook and handbook not in handbook_ids:
-        out.add("KB077", f.line("handbook"), f"'handbook' 指向不存在的手册章节 '{handbook}'。{did_you_mean(handbook, sorted(handbook_ids))}")
+        out.add("KB077", f.line("handbook"), f"'handbook' 指向不存在的手册章节 '{handbook}'。{_suggest(handbook, sorted(handbook_ids))}")
     std = m.Standard(
         id=sid,
         title=title,
@@ -280,7 +289,7 @@ def _verification(data: _Map, out: Collector) -> m.Verification:
 
 
 def _aspect(data: _Map, ids: set[str], out: Collector) -> m.Aspect:
-    f = _Fields(data, f"方面 '{data.get('id', '')}' ", m.ASPECT_FIELDS, out)
+    f = _Fields(data, _named("方面", data.get("id")), m.ASPECT_FIELDS, out)
     aid = f.text("id", pattern=m.ASPECT_ID, hint="方面编号如 'ZB-A'。")
     items = tuple(_item(i, ids, out) for i in f.maps("items", "考核项目"))
     declared = f.integer("points", required=False)
@@ -291,7 +300,7 @@ def _aspect(data: _Map, ids: set[str], out: Collector) -> m.Aspect:
 
 
 def _item(data: _Map, ids: set[str], out: Collector) -> m.Item:
-    f = _Fields(data, f"考核项目 '{data.get('id', '')}' ", m.ITEM_FIELDS, out)
+    f = _Fields(data, _named("考核项目", data.get("id")), m.ITEM_FIELDS, out)
     iid = f.text("id", pattern=m.ITEM_ID, hint="项目编号如 'ZB-01'。")
     points = f.integer("points") or 0
     deductions = tuple(_deduction(d, iid, points, out) for d in f.maps("deductions", "扣分情形（when、points）"))
@@ -304,7 +313,7 @@ def _item(data: _Map, ids: set[str], out: Collector) -> m.Item:
     related = f.texts("related")
     for ref in related:
         if ref not in ids:
-            out.add("KB077", f.line("related"), f"考核项目 '{iid}' 的 related 指向不存在的条目 '{ref}'。{did_you_mean(ref, sorted(ids))}")
+            out.add("KB077", f.line("related"), f"考核项目 '{iid}' 的 related 指向不存在的条目 '{ref}'。{_suggest(ref, sorted(ids))}")
     return m.Item(iid, f.text("title"), f.text("requirement"), points, f.text("full"), deductions,
                   f.texts("evidence", required=True), veto, veto_when, related, data.line)
 
@@ -318,7 +327,7 @@ def _deduction(data: _Map, item_id: str, item_points: int, out: Collector) -> m.
 
 
 def _level(data: _Map, out: Collector) -> m.Level:
-    f = _Fields(data, f"等级 '{data.get('name', '')}' ", m.LEVEL_FIELDS, out)
+    f = _Fields(data, _named("等级", data.get("name")), m.LEVEL_FIELDS, out)
     return m.Level(f.text("name"), f.integer("pass") or 0, f.text("note", required=False), data.line)
 
 
