@@ -4,6 +4,7 @@ shipped standard, and the handbook table built from the data."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -81,8 +82,13 @@ def test_valid_standard_loads_with_no_findings(std_kb):
     assert kb.findings == []
     (std,) = kb.standards
     assert [i.id for i in std.items] == ["DM-01", "DM-02"]
-    assert std.figures() == {"total": 20, "items": 2, "aspects": 1, "pass_marks": {"达标": 12, "示范": 18},
-                             "interview_min": 5}
+    assert std.figures() == {
+        "total": 20,
+        "items": 2,
+        "aspects": 1,
+        "pass_marks": {"达标": 12, "示范": 18},
+        "interview_min": 5,
+    }
     assert [i.id for i in std.veto_items] == ["DM-02"]
 
 
@@ -203,11 +209,25 @@ def test_non_yaml_file_in_the_folder(kb):
 def _shapes():
     """Every field of the file replaced by values of the wrong shape: findings, never a traceback."""
     bad = [None, 0, -3, 1.5, True, "文字", [], [1, "a"], {}, {"x": 1}, [[1]], "2024-01-01"]
-    paths = [("id",), ("total",), ("levels",), ("aspects",), ("verification",), ("levels", 0), ("levels", 0, "pass"),
-             ("aspects", 0), ("aspects", 0, "items"), ("aspects", 0, "items", 0), ("aspects", 0, "items", 0, "points"),
-             ("aspects", 0, "items", 0, "deductions"), ("aspects", 0, "items", 0, "deductions", 0),
-             ("aspects", 0, "items", 0, "deductions", 0, "points"), ("aspects", 0, "items", 0, "related"),
-             ("aspects", 0, "items", 0, "veto"), ("verification", "interview_min")]
+    paths = [
+        ("id",),
+        ("total",),
+        ("levels",),
+        ("aspects",),
+        ("verification",),
+        ("levels", 0),
+        ("levels", 0, "pass"),
+        ("aspects", 0),
+        ("aspects", 0, "items"),
+        ("aspects", 0, "items", 0),
+        ("aspects", 0, "items", 0, "points"),
+        ("aspects", 0, "items", 0, "deductions"),
+        ("aspects", 0, "items", 0, "deductions", 0),
+        ("aspects", 0, "items", 0, "deductions", 0, "points"),
+        ("aspects", 0, "items", 0, "related"),
+        ("aspects", 0, "items", 0, "veto"),
+        ("verification", "interview_min"),
+    ]
     return list(itertools.product(paths, bad))
 
 
@@ -258,7 +278,9 @@ def test_marker_in_a_code_block_is_only_text(std_kb):
     ],
 )
 def test_restated_figure_that_differs_is_reported(std_kb, sentence, what):
-    rel = std_kb.problem(body=f"\n## 问题描述\n\n{sentence}\n\n## 解决建议\n\n见手册。\n\n## 实施步骤\n\n1. 对照标准。\n")
+    rel = std_kb.problem(
+        body=f"\n## 问题描述\n\n{sentence}\n\n## 解决建议\n\n见手册。\n\n## 实施步骤\n\n1. 对照标准。\n"
+    )
     found = [f for f in std_kb.check().findings if f.code == "KB079"]
     assert found and found[0].path == rel and any(what in f.message for f in found), "\n".join(map(str, found))
 
@@ -320,3 +342,46 @@ def test_restating_check_catches_the_old_texts(shipped, tmp_path):
     std = shipped.standards[0]
     old = ["只有 9 个达到 85 分的达标线", "随机访谈3至5名党员", "从组织设置、组织生活等7个方面36条逐条自查"]
     assert all(_figures_in(s, std) for s in old)
+
+
+# -- the site: the handbook table comes from the data ---------------------------------------------
+
+
+def test_handbook_section_shows_the_standard_from_the_data(std_kb):
+    from test_site import build, built, configure
+
+    std_kb.edit(STD, "title: 示例达标标准", "title: 示例<达标>标准")
+    std_kb.section(
+        "HB-1.2",
+        title="达标升级",
+        body="\n## 工作流程\n\n按下表自查。\n\n<!-- dangjian-kb:standard demo -->\n\n## 注意事项\n\n无。\n",
+    )
+    configure(std_kb)
+    site = built(build(std_kb.root))
+    page = site.page("handbook/HB-1.2.html")
+    table = page.select_one(".kb-std")
+    assert table is not None and "dangjian-kb:standard" not in str(page)
+    rows = {tr["id"]: tr for tr in table.select("tr[id]")}
+    assert list(rows) == ["DM-01", "DM-02"]
+    assert "逾期不换届" in rows["DM-02"].get_text() and "一票否决" in rows["DM-02"].get_text()
+    assert "设置不符合规定，扣 5 分" in rows["DM-01"].get_text()
+    assert [a["href"] for a in rows["DM-01"].select("a")] == ["HB-1.1.html", "../problems/P-0001.html"]
+    levels = [tr.get_text(" ", strip=True) for tr in table.select(".kb-std__levels tbody tr")]
+    assert levels == ["达标 12 分以上", "示范 18 分以上"]
+    # the same data feeds the self-check page; titles are escaped, the JSON cannot close its script
+    check = site.page("standards/demo.html")
+    assert check.select_one("h1").get_text() == "示例<达标>标准·自查"
+    data = json.loads(check.select_one("#kb-standard-data").string)
+    assert data["title"] == "示例<达标>标准" and "<" not in check.select_one("#kb-standard-data").string
+    assert [i["id"] for a in data["aspects"] for i in a["items"]] == ["DM-01", "DM-02"]
+    assert site.exists("standards/demo-compare.html") and site.exists("assets/dangjian_kb/selfcheck.js")
+    assert site.page("print.html").select_one(".kb-std tr#DM-02") is not None
+
+
+def test_build_fails_on_a_marker_naming_an_unknown_standard(std_kb):
+    from test_site import build, configure
+
+    std_kb.section("HB-1.2", title="达标升级", body="\n## 工作流程\n\n<!-- dangjian-kb:standard nope -->\n")
+    configure(std_kb)
+    site = build(std_kb.root)
+    assert site.returncode != 0 and "KB078" in site.output

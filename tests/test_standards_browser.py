@@ -35,8 +35,14 @@ ITEMS = {i.id: i for i in STD.items}
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("std") / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1764115200")
-    proc = subprocess.run([str(BIN / "mkdocs"), "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -122,7 +128,9 @@ def test_self_check_round_trip_and_comparison(site, context, tmp_path):
     # reload: both branches and their scores are kept
     page.reload()
     assert page.eval_on_selector_all("#kb-sc-branch option", "os => os.map(o => o.value)") == [
-        "餐饮服务第一党支部", "平台保障党支部"]
+        "餐饮服务第一党支部",
+        "平台保障党支部",
+    ]
     assert page.input_value("#kb-sc-branch") == "平台保障党支部"
     assert page.text_content("#kb-sc-level") == "不评定（一票否决）"
     page.select_option("#kb-sc-branch", "餐饮服务第一党支部")
@@ -198,7 +206,8 @@ def test_self_check_round_trip_and_comparison(site, context, tmp_path):
 def table(page) -> list[dict[str, str]]:
     heads = [h.rstrip(" ▲▼") for h in page.eval_on_selector_all("#kb-cmp-head th", "hs => hs.map(h => h.textContent)")]
     cells = page.eval_on_selector_all(
-        "#kb-cmp-body tr", "rs => rs.map(r => Array.from(r.children).map(c => c.textContent))")
+        "#kb-cmp-body tr", "rs => rs.map(r => Array.from(r.children).map(c => c.textContent))"
+    )
     return [dict(zip(heads, row, strict=True)) for row in cells]
 
 
@@ -209,11 +218,20 @@ def test_stored_state_of_the_wrong_shape_is_validated(site, context):
         "version": 1,
         "current": "constructor",
         "branches": [
-            {"branch": "<img src=x onerror=alert(1)>", "items": {
-                "__proto__": {"evidence": [0]},
-                "ZB-01": {"deductions": [99, "a", 0, 0], "score": 1000, "evidence": [0, 7], "note": 5, "veto": True},
-                "ZB-02": {"deductions": [0], "evidence": [1], "veto": "yes"},
-            }},
+            {
+                "branch": "<img src=x onerror=alert(1)>",
+                "items": {
+                    "__proto__": {"evidence": [0]},
+                    "ZB-01": {
+                        "deductions": [99, "a", 0, 0],
+                        "score": 1000,
+                        "evidence": [0, 7],
+                        "note": 5,
+                        "veto": True,
+                    },
+                    "ZB-02": {"deductions": [0], "evidence": [1], "veto": "yes"},
+                },
+            },
             "junk",
             {"branch": ""},
         ],
@@ -221,7 +239,8 @@ def test_stored_state_of_the_wrong_shape_is_validated(site, context):
     page.evaluate("s => localStorage.setItem('dangjian-kb:selfcheck:zhibu-daobiao', s)", json.dumps(hostile))
     page.reload()
     assert page.eval_on_selector_all("#kb-sc-branch option", "os => os.map(o => o.textContent)") == [
-        "<img src=x onerror=alert(1)>"]
+        "<img src=x onerror=alert(1)>"
+    ]
     assert page.locator("img[src=x]").count() == 0
     # ZB-01: deduction 0 (−3) once, the out-of-range score ignored → 3; ZB-02: −3 → 5; veto only on veto items
     assert page.text_content("#ZB-01 [data-kb-score]") == "3"
@@ -240,8 +259,7 @@ def test_phone_tap_targets(site, chrome):
     try:
         page = ctx.new_page()
         page.goto((site / "standards" / "zhibu-daobiao.html").as_uri())
-        heights = page.eval_on_selector_all(
-            ".kb-tap, .kb-btn", "els => els.map(e => e.getBoundingClientRect().height)")
+        heights = page.eval_on_selector_all(".kb-tap, .kb-btn", "els => els.map(e => e.getBoundingClientRect().height)")
         assert heights and min(heights) >= 44
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390  # nothing wider than the phone

@@ -190,7 +190,11 @@ class _Fields:
                 self.out.add("KB071", self.data.line, f"{self.where}缺少字段 '{key}'。请写一个正整数（分值）。")
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            self.out.add("KB071", self.line(key), f"{self.where}的 '{key}' 应是正整数，现为 '{_show(value)}'。请写整数分值，如 10。")
+            self.out.add(
+                "KB071",
+                self.line(key),
+                f"{self.where}的 '{key}' 应是正整数，现为 '{_show(value)}'。请写整数分值，如 10。",
+            )
             return None
         return value
 
@@ -210,7 +214,9 @@ class _Fields:
         if isinstance(value, str) and value.strip():
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.out.add("KB071", self.line(key), f"{self.where}的 '{key}' 应是文字列表，现为 '{_show(value)}'。请每行写 '- …'。")
+            self.out.add(
+                "KB071", self.line(key), f"{self.where}的 '{key}' 应是文字列表，现为 '{_show(value)}'。请每行写 '- …'。"
+            )
             return ()
         if required and not value:
             self.out.add("KB071", self.line(key), f"{self.where}的 '{key}' 是空列表。请至少写一项。")
@@ -224,7 +230,11 @@ class _Fields:
         good = [v for v in value if isinstance(v, _Map)]
         for v, line in zip(value, value.item_lines, strict=True):
             if not isinstance(v, _Map):
-                self.out.add("KB071", line, f"{self.where}的 '{key}' 中有一项不是{what}（'{_show(v)}'）。请写成 '字段: 值' 的形式。")
+                self.out.add(
+                    "KB071",
+                    line,
+                    f"{self.where}的 '{key}' 中有一项不是{what}（'{_show(v)}'）。请写成 '字段: 值' 的形式。",
+                )
         return good
 
 
@@ -254,7 +264,11 @@ def build(data: _Map, rel: str, stem: str, ids: set[str], handbook_ids: set[str]
     total = f.integer("total")
     handbook = f.text("handbook", required=False)
     if handbook and handbook not in handbook_ids:
-        out.add("KB077", f.line("handbook"), f"'handbook' 指向不存在的手册章节 '{handbook}'。{_suggest(handbook, sorted(handbook_ids))}")
+        out.add(
+            "KB077",
+            f.line("handbook"),
+            f"'handbook' 指向不存在的手册章节 '{handbook}'。{_suggest(handbook, sorted(handbook_ids))}",
+        )
     std = m.Standard(
         id=sid,
         title=title,
@@ -281,11 +295,18 @@ def _verification(data: _Map, out: Collector) -> m.Verification:
     if value is None:
         return m.Verification()
     if not isinstance(value, _Map):
-        out.add("KB071", data.key_lines.get("verification", 0), "'verification' 应是 '字段: 值' 的形式（interview_min、self_check、method）。")
+        out.add(
+            "KB071",
+            data.key_lines.get("verification", 0),
+            "'verification' 应是 '字段: 值' 的形式（interview_min、self_check、method）。",
+        )
         return m.Verification()
     f = _Fields(value, "验收方式", m.VERIFICATION_FIELDS, out)
-    return m.Verification(f.integer("interview_min", required=False), f.text("self_check", required=False),
-                          f.text("method", required=False))
+    return m.Verification(
+        f.integer("interview_min", required=False),
+        f.text("self_check", required=False),
+        f.text("method", required=False),
+    )
 
 
 def _aspect(data: _Map, ids: set[str], out: Collector) -> m.Aspect:
@@ -295,7 +316,11 @@ def _aspect(data: _Map, ids: set[str], out: Collector) -> m.Aspect:
     declared = f.integer("points", required=False)
     aspect = m.Aspect(aid, f.text("title"), items, declared, data.line)
     if declared is not None and declared != aspect.points:
-        out.add("KB073", f.line("points"), f"方面 '{aid}' 写明 {declared} 分，但各项合计 {aspect.points} 分。请核对各项分值或改正方面分值。")
+        out.add(
+            "KB073",
+            f.line("points"),
+            f"方面 '{aid}' 写明 {declared} 分，但各项合计 {aspect.points} 分。请核对各项分值或改正方面分值。",
+        )
     return aspect
 
 
@@ -307,22 +332,47 @@ def _item(data: _Map, ids: set[str], out: Collector) -> m.Item:
     veto = f.flag("veto")
     veto_when = f.text("veto_when", required=False)
     if veto and not veto_when:
-        out.add("KB071", f.line("veto"), f"考核项目 '{iid}' 是一票否决项，但没有写 'veto_when'。请写明出现什么情形即否决。")
+        out.add(
+            "KB071", f.line("veto"), f"考核项目 '{iid}' 是一票否决项，但没有写 'veto_when'。请写明出现什么情形即否决。"
+        )
     if veto_when and not veto:
-        out.add("KB071", f.line("veto_when"), f"考核项目 '{iid}' 写了 'veto_when'，但 'veto' 不是 true。是否想写 'veto: true'？")
+        out.add(
+            "KB071",
+            f.line("veto_when"),
+            f"考核项目 '{iid}' 写了 'veto_when'，但 'veto' 不是 true。是否想写 'veto: true'？",
+        )
     related = f.texts("related")
     for ref in related:
         if ref not in ids:
-            out.add("KB077", f.line("related"), f"考核项目 '{iid}' 的 related 指向不存在的条目 '{ref}'。{_suggest(ref, sorted(ids))}")
-    return m.Item(iid, f.text("title"), f.text("requirement"), points, f.text("full"), deductions,
-                  f.texts("evidence", required=True), veto, veto_when, related, data.line)
+            out.add(
+                "KB077",
+                f.line("related"),
+                f"考核项目 '{iid}' 的 related 指向不存在的条目 '{ref}'。{_suggest(ref, sorted(ids))}",
+            )
+    return m.Item(
+        iid,
+        f.text("title"),
+        f.text("requirement"),
+        points,
+        f.text("full"),
+        deductions,
+        f.texts("evidence", required=True),
+        veto,
+        veto_when,
+        related,
+        data.line,
+    )
 
 
 def _deduction(data: _Map, item_id: str, item_points: int, out: Collector) -> m.Deduction:
     f = _Fields(data, f"考核项目 '{item_id}' 的扣分情形", m.DEDUCTION_FIELDS, out)
     points = f.integer("points") or 0
     if item_points and points > item_points:
-        out.add("KB074", f.line("points"), f"考核项目 '{item_id}' 的扣分 {points} 分超过该项分值 {item_points} 分。一项最多扣到 0 分，请改小扣分。")
+        out.add(
+            "KB074",
+            f.line("points"),
+            f"考核项目 '{item_id}' 的扣分 {points} 分超过该项分值 {item_points} 分。一项最多扣到 0 分，请改小扣分。",
+        )
     return m.Deduction(f.text("when"), points, data.line)
 
 
@@ -337,7 +387,9 @@ def _level(data: _Map, out: Collector) -> m.Level:
 def _check_totals(std: m.Standard, total: int | None, line: int, out: Collector) -> None:
     items_sum = sum(a.points for a in std.aspects)
     if total and std.items and items_sum != total:
-        out.add("KB073", line, f"标准总分写为 {total} 分，但各项分值合计 {items_sum} 分。请核对各项分值或改正 'total'。")
+        out.add(
+            "KB073", line, f"标准总分写为 {total} 分，但各项分值合计 {items_sum} 分。请核对各项分值或改正 'total'。"
+        )
 
 
 def _check_levels(std: m.Standard, total: int | None, out: Collector) -> None:
@@ -346,9 +398,15 @@ def _check_levels(std: m.Standard, total: int | None, out: Collector) -> None:
         if not lv.pass_mark:
             continue
         if total and lv.pass_mark > total:
-            out.add("KB075", lv.line, f"等级 '{lv.name}' 的分数线 {lv.pass_mark} 超过总分 {total}。请改为不超过总分的分数。")
+            out.add(
+                "KB075", lv.line, f"等级 '{lv.name}' 的分数线 {lv.pass_mark} 超过总分 {total}。请改为不超过总分的分数。"
+            )
         if previous is not None and lv.pass_mark <= previous.pass_mark:
-            out.add("KB075", lv.line, f"等级 '{lv.name}' 的分数线 {lv.pass_mark} 不高于上一等级 '{previous.name}' 的 {previous.pass_mark}。等级请从低到高排列，分数线逐级提高。")
+            out.add(
+                "KB075",
+                lv.line,
+                f"等级 '{lv.name}' 的分数线 {lv.pass_mark} 不高于上一等级 '{previous.name}' 的 {previous.pass_mark}。等级请从低到高排列，分数线逐级提高。",
+            )
         previous = lv
 
 
@@ -358,7 +416,11 @@ def _check_unique(std: m.Standard, out: Collector) -> None:
         if not thing.id:
             continue
         if thing.id in seen:
-            out.add("KB076", thing.line, f"编号 '{thing.id}' 重复（第 {seen[thing.id]} 行已用过）。每个方面和项目的编号必须唯一。")
+            out.add(
+                "KB076",
+                thing.line,
+                f"编号 '{thing.id}' 重复（第 {seen[thing.id]} 行已用过）。每个方面和项目的编号必须唯一。",
+            )
         else:
             seen[thing.id] = thing.line
     names: set[str] = set()
@@ -376,7 +438,14 @@ def _duplicate_standards(stds: list[m.Standard]) -> list[Finding]:
         for item in std.items:
             first = owner.setdefault(item.id, std.rel)
             if first != std.rel:
-                found.append(Finding(std.rel, item.line, "KB076", f"项目编号 '{item.id}' 已在 {first} 中使用。不同标准的项目编号也不能重复，请换一个前缀。"))
+                found.append(
+                    Finding(
+                        std.rel,
+                        item.line,
+                        "KB076",
+                        f"项目编号 '{item.id}' 已在 {first} 中使用。不同标准的项目编号也不能重复，请换一个前缀。",
+                    )
+                )
     return found
 
 
@@ -393,7 +462,9 @@ def check_entries(entries: list[Entry], stds: list[m.Standard]) -> list[Finding]
             mk = m.MARKER.match(line)
             if mk and mk.group(1) not in known:
                 hint = did_you_mean(mk.group(1), sorted(known)) if known else f"'{m.FOLDER}/' 中还没有任何标准。"
-                found.append(Finding(e.rel, e.body_line + i, "KB078", f"标准标记引用了不存在的标准 '{mk.group(1)}'。{hint}"))
+                found.append(
+                    Finding(e.rel, e.body_line + i, "KB078", f"标准标记引用了不存在的标准 '{mk.group(1)}'。{hint}")
+                )
             elif "<!--" not in line:
                 found.extend(_restated(e, e.body_line + i, line, stds))
     return found
@@ -401,7 +472,9 @@ def check_entries(entries: list[Entry], stds: list[m.Standard]) -> list[Finding]
 
 _SENTENCE = re.compile(r"[^。；;！？\n]+")
 _CONTEXT = re.compile(r"达标|验收|自查|复核|示范支部|先进支部|清单|标准")
-_PASS = re.compile(r"(\d{2,3})\s*分(?:以上|及以上|的)?[^。；\d]{0,8}?(达标|先进|示范)|(达标|先进|示范)(?:线|分数线)[^。；\d]{0,6}(\d{2,3})\s*分")
+_PASS = re.compile(
+    r"(\d{2,3})\s*分(?:以上|及以上|的)?[^。；\d]{0,8}?(达标|先进|示范)|(达标|先进|示范)(?:线|分数线)[^。；\d]{0,6}(\d{2,3})\s*分"
+)
 _INTERVIEW = re.compile(r"访谈[^。；\d]{0,12}?(\d+)\s*(?:至|到|-|—|~|～)?\s*(?:\d+)?\s*(?:名|人)")
 _ASPECTS = re.compile(r"(\d+)\s*个方面")
 # "清单" alone is too wide (a ledger list of HB-2.1 has its own count): only the standard's names
@@ -418,7 +491,14 @@ def _restated(e: Entry, line: int, text: str, stds: list[m.Standard]) -> list[Fi
             continue
         for std in stds:
             for what, value, expected in _figures_in(sentence, std):
-                found.append(Finding(e.rel, line, "KB079", f"这里写了{what} '{value}'，与达标标准 '{std.id}' 的 {expected} 不一致。请删去数字，改为引用标准（见 [[{std.handbook or 'HB-2.5'}]] 或项目编号）。"))
+                found.append(
+                    Finding(
+                        e.rel,
+                        line,
+                        "KB079",
+                        f"这里写了{what} '{value}'，与达标标准 '{std.id}' 的 {expected} 不一致。请删去数字，改为引用标准（见 [[{std.handbook or 'HB-2.5'}]] 或项目编号）。",
+                    )
+                )
     return found
 
 

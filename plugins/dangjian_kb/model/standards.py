@@ -20,13 +20,23 @@ MARKER = re.compile(r"^\s*<!--\s*dangjian-kb:standard\s+(\S*)\s*-->\s*$")
 MARKER_TEXT = "<!-- dangjian-kb:standard {id} -->"
 
 # Field names per level of the file, in the order the contribution guide lists them.
-STANDARD_FIELDS = ("id", "title", "total", "handbook", "basis", "owner", "version", "intro", "verification",
-                   "levels", "aspects")
+STANDARD_FIELDS = (
+    "id",
+    "title",
+    "total",
+    "handbook",
+    "basis",
+    "owner",
+    "version",
+    "intro",
+    "verification",
+    "levels",
+    "aspects",
+)
 VERIFICATION_FIELDS = ("interview_min", "self_check", "method")
 LEVEL_FIELDS = ("name", "pass", "note")
 ASPECT_FIELDS = ("id", "title", "points", "items")
-ITEM_FIELDS = ("id", "title", "requirement", "points", "full", "deductions", "evidence", "veto", "veto_when",
-               "related")
+ITEM_FIELDS = ("id", "title", "requirement", "points", "full", "deductions", "evidence", "veto", "veto_when", "related")
 DEDUCTION_FIELDS = ("when", "points")
 
 
