@@ -185,7 +185,7 @@ def test_self_check_round_trip_and_comparison(site, context, tmp_path):
         items = json.loads(path.read_text("utf-8"))["items"]
         aspects = [float(r[f"{a.title}（{a.points}）"]) for a in STD.aspects]
         assert float(r["总分（100）"]) == sum(aspects) == expected_score(items)
-    assert rows[0]["等级"] == "不评定（一票否决）" and rows[0]["否决项"] == "ZB-02"
+    assert rows[0]["等级"] == "一票否决" and rows[0]["否决项"] == "ZB-02"
     assert rows[1]["等级"] == "先进" and rows[1]["否决项"] == "无"
     cmp.click("#kb-cmp-head button[data-key='total']")  # ascending now
     assert [r["支部"] for r in table(cmp)] == ["餐饮服务第一党支部", "平台保障党支部"]

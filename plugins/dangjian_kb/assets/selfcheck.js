@@ -370,7 +370,7 @@
       return r.res.aspects.get(key.slice(2));
     }
     function cell(r, key) {
-      if (key === "level") return levelName(r.res);
+      if (key === "level") return r.res.veto.length ? "一票否决" : levelName(r.res); // the column beside names the items
       if (key === "veto") return r.res.veto.map(function (it) { return it.id; }).join("、") || "无";
       var v = value(r, key);
       return typeof v === "number" ? fmt(v) : v;
