@@ -385,3 +385,11 @@ def test_build_fails_on_a_marker_naming_an_unknown_standard(std_kb):
     configure(std_kb)
     site = build(std_kb.root)
     assert site.returncode != 0 and "KB078" in site.output
+
+
+def test_item_id_cited_in_prose_must_exist(std_kb):
+    rel = std_kb.problem(
+        body="\n## 问题描述\n\n对照 DM-01 和 DM-07 扣分，另见 GB-50016。\n\n## 解决建议\n\n见手册。\n\n## 实施步骤\n\n1. 对照标准。\n"
+    )
+    f = one(std_kb, "KB078")
+    assert f.path == rel and "'DM-07'" in f.message and "是否想写 'DM-0" in f.message
