@@ -129,7 +129,18 @@
     if (!res.next) return "已达到最高等级“" + res.level.name + "”。" + (res.level.note ? "条件：" + res.level.note + "。" : "");
     var gap = res.next.pass - res.total;
     return "距“" + res.next.name + "”（" + res.next.pass + " 分）还差 " + fmt(gap) + " 分" +
-      (res.next.note ? "，并须" + res.next.note : "") + "。";
+      (res.next.note ? "，并须" + res.next.note : "") + "。" + biggestLosses(res);
+  }
+  /* Where the points went: the three items that lost most, the first places to improve. */
+  function biggestLosses(res) {
+    var lost = [];
+    ITEMS.forEach(function (v, id) {
+      var gone = v.item.points - res.items.get(id);
+      if (gone > 0) lost.push({ id: id, title: v.item.title, gone: gone });
+    });
+    if (!lost.length) return "";
+    lost.sort(function (a, b) { return b.gone - a.gone || (a.id < b.id ? -1 : 1); });
+    return " 失分最多：" + lost.slice(0, 3).map(function (x) { return x.id + " " + x.title + "（−" + fmt(x.gone) + "）"; }).join("、") + "。";
   }
   function exportObject(b, res) {
     var aspects = {};
