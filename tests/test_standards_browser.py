@@ -198,6 +198,11 @@ def test_self_check_round_trip_and_comparison(site, context, tmp_path):
     assert raw.startswith("\ufeff".encode())
     parsed = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert {r["支部"]: r["总分（100）"] for r in parsed} == {"平台保障党支部": "100", "餐饮服务第一党支部": "94"}
+    # the same branches straight from this device's storage (one person scoring several branches)
+    cmp.click("#kb-cmp-clear")
+    assert cmp.locator("#kb-cmp-body tr").count() == 0
+    cmp.click("#kb-cmp-local")
+    assert {r["支部"]: r["总分（100）"] for r in table(cmp)} == {"平台保障党支部": "100", "餐饮服务第一党支部": "94"}
     cmp.emulate_media(media="print")
     assert cmp.locator("#kb-cmp-table").is_visible() and not cmp.locator("#kb-cmp-csv").is_visible()
     assert cmp.errors == [] and cmp.blocked == []

@@ -170,26 +170,36 @@
     });
   }
 
+  var KEY = "dangjian-kb:selfcheck:" + STD.id;
+  /* Branches saved on this device, validated; a note says when the stored value was unusable. */
+  function storedBranches() {
+    var raw = null;
+    var bad = false;
+    try { raw = JSON.parse(localStorage.getItem(KEY) || "null"); } catch (e) { bad = true; }
+    if (raw !== null && (!isObj(raw) || raw.version !== VERSION || !Array.isArray(raw.branches))) bad = true;
+    var list = [];
+    if (!bad && raw) {
+      raw.branches.forEach(function (x) {
+        var b = cleanBranch(x);
+        if (b && !list.some(function (o) { return o.branch === b.branch; })) list.push(b);
+      });
+    }
+    return { list: list, bad: bad, current: !bad && raw && typeof raw.current === "string" ? raw.current : "" };
+  }
+
   if (root.dataset.mode === "compare") compareView(); else checkView();
 
   // -- the self-check page -------------------------------------------------------------------
   function checkView() {
-    var KEY = "dangjian-kb:selfcheck:" + STD.id;
     var branches = new Map();
     var current = "";
     var $ = function (id) { return document.getElementById(id); };
 
     function load() {
-      var raw = null;
-      try { raw = JSON.parse(localStorage.getItem(KEY) || "null"); } catch (e) { raw = "bad"; }
-      if (raw !== null && (!isObj(raw) || raw.version !== VERSION || !Array.isArray(raw.branches))) {
-        say("本机保存的自查数据格式不对，已忽略。", true);
-        raw = null;
-      }
-      if (raw) {
-        raw.branches.forEach(function (x) { var b = cleanBranch(x); if (b && !branches.has(b.branch)) branches.set(b.branch, b); });
-        if (typeof raw.current === "string" && branches.has(raw.current)) current = raw.current;
-      }
+      var stored = storedBranches();
+      if (stored.bad) say("本机保存的自查数据格式不对，已忽略。", true);
+      stored.list.forEach(function (b) { branches.set(b.branch, b); });
+      if (branches.has(stored.current)) current = stored.current;
       if (!branches.size) add();
       if (!current) current = branches.keys().next().value;
     }
@@ -455,6 +465,14 @@
         }
       });
       ev.target.value = "";
+    });
+    document.getElementById("kb-cmp-local").addEventListener("click", function () {
+      var stored = storedBranches();
+      stored.list.forEach(function (b) {
+        rows.set(b.branch, { branch: b.branch, date: b.date, checker: b.checker, res: compute(b.items) });
+      });
+      render();
+      say(stored.bad ? "本机保存的自查数据格式不对，已忽略。" : "已载入本机的 " + stored.list.length + " 个支部。", stored.bad);
     });
     document.getElementById("kb-cmp-csv").addEventListener("click", function () {
       if (!rows.size) { say("还没有导入文件。", true); return; }
