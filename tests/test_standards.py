@@ -206,6 +206,14 @@ def test_non_yaml_file_in_the_folder(kb):
     assert "不是 YAML" in one(kb, "KB070").message
 
 
+def test_symlink_leaving_the_repository_is_refused(kb, tmp_path):
+    outside = tmp_path / "outside.yml"
+    outside.write_text(VALID, "utf-8")
+    (kb.root / "standards").mkdir()
+    (kb.root / "standards" / "demo.yml").symlink_to(outside)
+    assert "符号链接" in one(kb, "KB070").message
+
+
 def _shapes():
     """Every field of the file replaced by values of the wrong shape: findings, never a traceback."""
     bad = [None, 0, -3, 1.5, True, "文字", [], [1, "a"], {}, {"x": 1}, [[1]], "2024-01-01"]

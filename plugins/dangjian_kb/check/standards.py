@@ -50,7 +50,9 @@ def load(root: Path, ids: set[str], handbook_ids: set[str]) -> tuple[list[m.Stan
             continue
         rel = f"{m.FOLDER}/{path.name}"
         col = Collector(rel)
-        if path.suffix.lower() not in (".yml", ".yaml"):
+        if path.is_symlink() and not _inside(path, Path(root)):
+            col.add("KB070", 0, "这是指向知识库以外的符号链接，不予读取。请把标准文件本身放进 'standards/'。")
+        elif path.suffix.lower() not in (".yml", ".yaml"):
             col.add("KB070", 0, f"'{path.name}' 不是 YAML 文件。达标标准每个写成一个 '<标准编号>.yml' 文件。")
         else:
             std = read_file(path, rel, ids, handbook_ids, col)
@@ -59,6 +61,14 @@ def load(root: Path, ids: set[str], handbook_ids: set[str]) -> tuple[list[m.Stan
         found.extend(col.items)
     found.extend(_duplicate_standards(out))
     return out, found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def read_file(path: Path, rel: str, ids: set[str], handbook_ids: set[str], out: Collector) -> m.Standard | None:
