@@ -29,7 +29,7 @@ def shipped(tmp_path: Path) -> Path:
     """A copy of the shipped knowledge base."""
     root = tmp_path / "kb"
     root.mkdir()
-    for name in ("handbook", "problems", "cases"):
+    for name in ("handbook", "problems", "cases", "standards"):
         shutil.copytree(PROJECT / name, root / name)
     for data in ("taxonomy.yml", "regulations.yml"):
         shutil.copy(PROJECT / data, root / data)

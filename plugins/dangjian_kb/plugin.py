@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import logging
 import multiprocessing
+import re
 from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -27,15 +28,16 @@ from dangjian_kb.model import html_policy, rendering, urls
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_check
-from dangjian_kb.site import basis_view, material_fix, nav, site_dir
+from dangjian_kb.site import basis_view, material_fix, nav, site_dir, standards_pages
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site import terms as terms_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
 
 log = get_plugin_logger(__name__)
-LATEST_MARKER = "<!-- dangjian-kb:latest -->"
+# Places in a rendered page that the plugin fills: <!-- dangjian-kb:latest -->, <!-- dangjian-kb:standard ID -->
+SLOT = re.compile(r"(?:<p>)?<!--\s*dangjian-kb:(latest|standard)(?:\s+([A-Za-z0-9_.\-]+))?\s*-->(?:</p>)?")
 ASSET_PREFIX = "assets/dangjian_kb/"
-ASSET_CSS = [ASSET_PREFIX + "kb.css", ASSET_PREFIX + "terms.css"]
+ASSET_CSS = [ASSET_PREFIX + "kb.css", ASSET_PREFIX + "terms.css", ASSET_PREFIX + "standards.css"]
 # Material's offline search runs its worker through iframe-worker; ours is vendored (no CDN).
 WORKER_SHIM = ASSET_PREFIX + "vendor/iframe-worker/shim.js"
 
@@ -169,9 +171,10 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
         self.stamp = self._stamp()
+        self.std_pages = standards_pages.StandardPages(self.kb, self.views)
         extra = [self.views.about(self.stamp), self.views.print_page(self._markdown_renderer(config))]
         pages = self.terms.with_stats(self.views, self.views.pages())
-        for page in pages + [self.terms.page(self.views, self.stamp.built.date())] + extra:
+        for page in pages + [self.terms.page(self.views, self.stamp.built.date())] + extra + self.std_pages.pages():
             # Index, tag and print pages repeat entries' titles and text; kept out of the
             # site-wide search so that results are the entries themselves.
             self._add(files, config, page.src_uri, page.title, "", searchable=False)
@@ -199,7 +202,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
 
         def to_html(entry) -> str:
             self.links.here, self.links.source = "print.html", entry.rel
-            return html_policy.clean_content(render(entry.body))
+            return self._publish(render(entry.body), "print.html")
 
         return to_html
 
@@ -311,19 +314,29 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             if entry.rel in self.refused:
                 return self.views.refused([f for f in self.kb.errors if f.path == entry.rel])
             note = self.terms.case_note(self.views, entry)
-            return self.views.card(entry) + note + html_policy.clean_content(html_text) + self.views.related(entry)
+            return self.views.card(entry) + note + self._publish(html_text, entry.url) + self.views.related(entry)
         generated = self.generated.get(src)
         if generated is not None:
             return html_policy.clean_generated(generated.html) + generated.trailer()
-        parts = [html_policy.clean_content(part) for part in html_text.split(LATEST_MARKER)]
-        latest = html_policy.clean_generated(self.views.latest(page.file.url)) if len(parts) > 1 else ""
-        return latest.join(parts)
+        return self._publish(html_text, page.file.url)
+
+    def _publish(self, html_text: str, here: str) -> str:
+        """Sanitized content, with the plugin's own blocks (latest entries, a standard's table) in its slots."""
+
+        def fill(m: re.Match[str]) -> str:
+            if m[1] == "latest":
+                return self.views.latest(here)
+            return self.std_pages.embed(f"<!-- dangjian-kb:standard {m[2] or ''} -->", here)
+
+        return html_policy.clean_around(html_text, SLOT, fill)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         for coll in ALL:
             folder = self.root / coll.name
             if folder.is_dir():
                 server.watch(str(folder))
+        if (self.root / "standards").is_dir():
+            server.watch(str(self.root / "standards"))
         for data in (
             self.root / self.config.taxonomy,
             self.root / self.config.synonyms,

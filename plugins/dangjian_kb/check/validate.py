@@ -24,6 +24,7 @@ from dangjian_kb.check import (
     rules_links,
     sources,
 )
+from dangjian_kb.check import standards as standards_check
 from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.model import taxonomy as taxonomy_mod
 from dangjian_kb.model.collection import id_sort_key
@@ -77,8 +78,11 @@ def _load(
     regs, reg_findings = register.load(*_register_path(root, regulations_path))
     citations, cite_findings = rules_basis.check(entries, regs)
     findings += reg_findings + cite_findings
+    stds, found = standards_check.load(root, {e.id for e in entries}, {e.id for e in entries if e.id.startswith("HB-")})
+    findings.extend(found + standards_check.check_entries(entries, stds))
     kb = KnowledgeBase(root, tax, sorted(entries, key=lambda e: id_sort_key(e.id)), sorted(set(findings)), scan.assets)
     kb.regulations, kb.citations = regs, citations
+    kb.standards = stds
     kb.graph = rules_links.build_graph(kb.entries, kb.by_id, kb.by_rel)
     return kb
 

@@ -78,6 +78,17 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB067": (Severity.WARNING, "register-field-unknown"),
     "KB068": (Severity.ERROR, "register-term-overdue"),
     "KB069": (Severity.WARNING, "register-term-status"),
+    # branch standards (standards/*.yml), see check/standards.py
+    "KB070": (Severity.ERROR, "standard-file"),
+    "KB071": (Severity.ERROR, "standard-field"),
+    "KB072": (Severity.WARNING, "standard-field-unknown"),
+    "KB073": (Severity.ERROR, "standard-points"),
+    "KB074": (Severity.ERROR, "standard-deduction"),
+    "KB075": (Severity.ERROR, "standard-levels"),
+    "KB076": (Severity.ERROR, "standard-id-duplicate"),
+    "KB077": (Severity.ERROR, "standard-reference"),
+    "KB078": (Severity.ERROR, "standard-marker"),
+    "KB079": (Severity.WARNING, "standard-figure-restated"),
 }
 
 

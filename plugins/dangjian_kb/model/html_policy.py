@@ -24,7 +24,7 @@ CONTENT_TAGS = frozenset(
 )
 # Our own templates add landmarks and form controls for the finder, templates and self-check pages.
 GENERATED_TAGS = CONTENT_TAGS | frozenset(
-    "article aside button fieldset footer header label legend main meter nav optgroup option output "
+    "article aside button fieldset footer header label legend main meter nav noscript optgroup option output "
     "progress section select textarea".split()
 )
 _COMMON_ATTRS = frozenset({"id", "class", "title", "lang", "dir"})
@@ -45,28 +45,15 @@ GENERATED_ATTRS: dict[str, frozenset[str]] = {
     **CONTENT_ATTRS,
     "*": _COMMON_ATTRS | {"role", "hidden", "tabindex"},
     "input": frozenset(
-        {
-            "type",
-            "name",
-            "value",
-            "checked",
-            "disabled",
-            "placeholder",
-            "min",
-            "max",
-            "step",
-            "inputmode",
-            "autocomplete",
-            "enterkeyhint",
-            "aria-label",
-            "readonly",
-            "required",
-        }
+        "type name value checked disabled placeholder min max step inputmode autocomplete enterkeyhint "
+        "readonly required multiple accept maxlength pattern size list form".split()
     ),
     "button": frozenset({"type", "name", "value", "disabled"}),
     "select": frozenset({"name", "multiple", "disabled"}),
     "option": frozenset({"value", "selected", "disabled"}),
-    "textarea": frozenset({"name", "rows", "cols", "placeholder", "readonly"}),
+    "textarea": frozenset({"name", "rows", "cols", "placeholder", "readonly", "maxlength"}),
+    "a": frozenset({"href", "download"}),
+    "form": frozenset({"autocomplete"}),
     "label": frozenset({"for"}),
     "meter": frozenset({"value", "min", "max", "low", "high", "optimum"}),
     "progress": frozenset({"value", "max"}),
@@ -110,6 +97,17 @@ def clean_content(fragment: str) -> str:
 def clean_generated(fragment: str) -> str:
     """HTML of a page built from the package's templates (content strings already escaped)."""
     return _GENERATED.clean(fragment)
+
+
+def clean_around(fragment: str, slot: re.Pattern[str], fill) -> str:
+    """``fragment`` sanitized as content, except where ``slot`` matches: there ``fill(match)`` (a block
+    the package renders itself) is put in, sanitized as a generated block."""
+    out, last = [], 0
+    for m in slot.finditer(fragment):
+        out += [clean_content(fragment[last : m.start()]), clean_generated(fill(m))]
+        last = m.end()
+    out.append(clean_content(fragment[last:]))
+    return "".join(out)
 
 
 # ----------------------------------------------------------------------------- for the checker

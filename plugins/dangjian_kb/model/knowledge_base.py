@@ -9,6 +9,7 @@ from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Finding
 from dangjian_kb.model.graph import RelationGraph
 from dangjian_kb.model.regulations import CitationIndex, Register
+from dangjian_kb.model.standards import Standard
 from dangjian_kb.model.taxonomy import Taxonomy
 
 
@@ -22,6 +23,7 @@ class KnowledgeBase:
     graph: RelationGraph = field(default_factory=RelationGraph)
     regulations: Register | None = None  # None: no regulations.yml, basis stays free text
     citations: CitationIndex = field(default_factory=CitationIndex)
+    standards: list[Standard] = field(default_factory=list)  # standards/*.yml, checked
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entries}

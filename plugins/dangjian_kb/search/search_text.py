@@ -13,7 +13,7 @@ from pathlib import Path
 from dangjian_kb.model import yamlsafe
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_MD_NOISE = re.compile(r"\]\([^)]*\)|[#*_>`|\[\]!~-]+")
+_MD_NOISE = re.compile(r"<!--.*?-->|\]\([^)]*\)|[#*_>`|\[\]!~-]+", re.S)  # comments: markers, not text
 
 # What people add to a question that says nothing about its subject (query side only).
 QUESTION_WORDS = (

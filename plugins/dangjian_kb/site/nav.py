@@ -8,6 +8,7 @@ import html
 from dangjian_kb.model import urls
 from dangjian_kb.model.collection import is_chapter
 from dangjian_kb.model.knowledge_base import KnowledgeBase
+from dangjian_kb.site import standards_pages
 from dangjian_kb.site.views import Views
 
 GENERATED_PREFIXES = ("handbook/", "problems/", "cases/", "tags/", "categories/")
@@ -45,6 +46,9 @@ def build(kb: KnowledgeBase, views: Views, files, user_nav: list | None) -> list
         nav.append({"制度依据": urls.src_of(urls.BASIS)})
     if files.get_file_from_path("terms.md") is not None:
         nav.append({"换届提醒": "terms.md"})
+    std_nav = standards_pages.nav_entries(kb)
+    if std_nav:
+        nav.append({"达标自查": [{esc(t): urls.src_of(u)} for d in std_nav for t, u in d.items()]})
     return nav + rest + [{"关于本版": urls.src_of(urls.ABOUT)}]
 
 
