@@ -31,7 +31,7 @@ from dangjian_kb.check import validate
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_check
-from dangjian_kb.site import body_links, material_fix, nav
+from dangjian_kb.site import body_links, docx_export, material_fix, nav, template_page
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
 
@@ -83,6 +83,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.kb: validate.KnowledgeBase | None = None
         self.views: Views | None = None
         self.entries_by_src: dict[str, object] = {}
+        self.template_bodies: dict[str, str] = {}
         self.generated: dict[str, GeneratedPage] = {}
         self.own_seconds = 0.0
         self.own_by_step: dict[str, float] = {}
@@ -167,10 +168,12 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.kb = self._load()
         self.views = Views(self.kb, self.today)
         self.entries_by_src = {}
+        self.template_bodies: dict[str, str] = {}
         for entry in self.kb.entries:
-            self._add(
-                files, config, entry.src_uri, entry.title, body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel)
-            )
+            body = body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel)
+            if entry.collection.placeholders:
+                body = self._template_files(files, config, entry, body)
+            self._add(files, config, entry.src_uri, entry.title, body)
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
         self.stamp = self._stamp()
@@ -188,6 +191,16 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             )
         config.nav = nav.build(self.kb, self.views, files, config.nav)
         return files
+
+    @_timed
+    def _template_files(self, files: Files, config: MkDocsConfig, entry, body: str) -> str:
+        """A document template: its Word file beside its page; the page gets the main text with tokens."""
+        self.template_bodies[entry.src_uri] = body
+        title = lambda i: self.kb.by_id[i].title if i in self.kb.by_id else i  # noqa: E731
+        data = docx_export.build(entry.title, entry.body, template_page.fields_of(entry), title)
+        # INCLUDED: MkDocs excludes "/templates/" from the docs by default (for theme overrides)
+        files.append(File.generated(config, template_page.docx_url(entry), content=data, inclusion=InclusionLevel.INCLUDED))
+        return template_page.markdown_source(entry, body)
 
     @_timed
     def _stamp(self) -> stamp_mod.Stamp:
@@ -275,6 +288,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         src = page.file.src_uri
         entry = self.entries_by_src.get(src)
         if entry is not None:
+            if entry.collection.placeholders:
+                template_page.toc_titles(page.toc, template_page.fields_of(entry))
+                html_text = self.views.template_doc(entry, self.template_bodies[src], html_text)
             return self.views.card(entry) + html_text + self.views.related(entry)
         generated = self.generated.get(src)
         if generated is not None:

@@ -13,7 +13,7 @@ import gc
 from collections.abc import Iterator
 from pathlib import Path
 
-from dangjian_kb.check import neardup, privacy, rules_body, rules_fields, rules_links, sources
+from dangjian_kb.check import neardup, privacy, rules_body, rules_fields, rules_links, sources, templates
 from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.model import taxonomy as taxonomy_mod
 from dangjian_kb.model.collection import id_sort_key
@@ -71,6 +71,8 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
     if parsed.data is not None:
         meta = rules_fields.check_fields(src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out)
         rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
+        if src.collection.placeholders:
+            templates.check(parsed.data, parsed.key_lines, src.text, parsed.body, parsed.body_line, meta, out)
     if rules_body.PROMPT_WORD in src.text:  # after the field rules: a prompt replaces their findings
         rules_body.check_prompts(parsed.data, parsed.key_lines, prose, out)
     if meta is None or "id" not in meta:

@@ -55,6 +55,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB036": (Severity.ERROR, "file-unreadable"),
     "KB037": (Severity.ERROR, "taxonomy"),
     "KB038": (Severity.ERROR, "template-prompt"),
+    # document templates (templates/): declared fill-in fields and the parts of a 公文
+    "KB080": (Severity.ERROR, "placeholder-undeclared"),
+    "KB081": (Severity.ERROR, "field-unused"),
+    "KB082": (Severity.ERROR, "placeholder-malformed"),
+    "KB083": (Severity.ERROR, "field-declaration"),
+    "KB084": (Severity.ERROR, "document-part-missing"),
+    "KB085": (Severity.WARNING, "request-closing-missing"),
 }
 
 

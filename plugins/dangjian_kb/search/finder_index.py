@@ -41,7 +41,7 @@ def _fields(e: Entry, kb: KnowledgeBase) -> dict[str, str]:
 
 
 def snippet(e: Entry, kb: KnowledgeBase) -> str:
-    heading = ANSWER_HEADINGS[e.collection.name]
+    heading = ANSWER_HEADINGS.get(e.collection.name)
     text = e.section(heading) if heading else e.body
     text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
     text = _linked_words(text, kb, with_title=False)
