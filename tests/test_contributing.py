@@ -62,8 +62,15 @@ def highest(root: Path, folder: str, prefix: str) -> int:
 
 def fill_prompts(path: Path) -> None:
     """Replace every template prompt by text, as a contributor would."""
-    values = {"source": "日常运行", "kind": "成功经验", "unit": "某市供水公司第二党支部", "issuer": "党支部委员会",
-              "recipient": "上级党委", "usage": "支部委员会研究后报送上级党委", "basis": "[《中国共产党支部工作条例（试行）》]"}
+    values = {
+        "source": "日常运行",
+        "kind": "成功经验",
+        "unit": "某市供水公司第二党支部",
+        "issuer": "党支部委员会",
+        "recipient": "上级党委",
+        "usage": "支部委员会研究后报送上级党委",
+        "basis": "[《中国共产党支部工作条例（试行）》]",
+    }
     lines = []
     for n, line in enumerate(path.read_text("utf-8").split("\n")):
         field = re.match(r"(\w+): \[?待填写：", line)

@@ -224,12 +224,38 @@ def test_shipped_templates_are_valid_cite_their_rules_and_hold_no_names():
         assert e.meta["fields"], f"{e.id} has nothing to fill in"
     notice = k.by_id["T-0001"]
     assert [f.key for f in notice.meta["fields"]] == [
-        "org_name", "last_election", "term_end", "request_deadline", "issuer", "issue_date"]
+        "org_name",
+        "last_election",
+        "term_end",
+        "request_deadline",
+        "issuer",
+        "issue_date",
+    ]
     assert notice.meta["doctype"] == "通知" and "党群工作部" in notice.meta["issuer"]
     titles = " ".join(e.title for e in templates)
-    for word in ("换届选举的请示", "选举办法", "选票", "计票单", "选举结果", "延期", "补选", "分工", "发展对象公示",
-                 "预审", "支部大会决议", "转正公示", "基数核定表", "催缴", "使用党费", "对照检查", "民主评议",
-                 "年度工作计划", "总结提纲", "述职提纲", "三会一课"):
+    for word in (
+        "换届选举的请示",
+        "选举办法",
+        "选票",
+        "计票单",
+        "选举结果",
+        "延期",
+        "补选",
+        "分工",
+        "发展对象公示",
+        "预审",
+        "支部大会决议",
+        "转正公示",
+        "基数核定表",
+        "催缴",
+        "使用党费",
+        "对照检查",
+        "民主评议",
+        "年度工作计划",
+        "总结提纲",
+        "述职提纲",
+        "三会一课",
+    ):
         assert word in titles, word
 
 
@@ -309,8 +335,10 @@ def test_template_page_marks_placeholders_safely(site):
 
 def test_related_templates_are_grouped_on_problem_pages_and_listed(site):
     soup = site.page("problems/P-0001.html")
-    groups = {h.get_text(): [li["data-entry-id"] for li in h.find_next("ul").select("li")]
-              for h in soup.select(".kb-related h3")}
+    groups = {
+        h.get_text(): [li["data-entry-id"] for li in h.find_next("ul").select("li")]
+        for h in soup.select(".kb-related h3")
+    }
     assert groups == {"文书模板（1）": ["T-0001"]}
     index = site.page("templates/index.html")
     assert [tr["data-entry-id"] for tr in index.select("tr[data-entry-id]")] == ["T-0001"]

@@ -199,7 +199,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         title = lambda i: self.kb.by_id[i].title if i in self.kb.by_id else i  # noqa: E731
         data = docx_export.build(entry.title, entry.body, template_page.fields_of(entry), title)
         # INCLUDED: MkDocs excludes "/templates/" from the docs by default (for theme overrides)
-        files.append(File.generated(config, template_page.docx_url(entry), content=data, inclusion=InclusionLevel.INCLUDED))
+        files.append(
+            File.generated(config, template_page.docx_url(entry), content=data, inclusion=InclusionLevel.INCLUDED)
+        )
         return template_page.markdown_source(entry, body)
 
     @_timed

@@ -68,7 +68,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="按模板新建条目：自动分配下一个未用编号，写好必填字段和必需的小标题，"
         "把以“待填写：”开头的提示换成实际内容后即可通过检查。",
     )
-    p.add_argument("kind", choices=tuple(KINDS), help="条目类型：problem 问题、case 案例、handbook 手册、template 文书模板")
+    p.add_argument(
+        "kind", choices=tuple(KINDS), help="条目类型：problem 问题、case 案例、handbook 手册、template 文书模板"
+    )
     p.add_argument("--title", required=True, help="标题，一行文字")
     p.add_argument("--category", help="分类（问题和案例必填，可由 --topic 推出），须在分类文件中")
     p.add_argument("--topic", help="主题，须属于该分类")
@@ -203,8 +205,7 @@ def resolve_taxonomy(
     if category is None and "category" in BY_NAME[collection].required:
         noun = {"problems": "问题", "cases": "案例"}.get(collection, BY_NAME[collection].label)
         raise ScaffoldError(
-            f"{noun}必须有分类。请加 --category，"
-            f"可选：{'、'.join(tax.names())}（或只写 --topic，分类随主题确定）。"
+            f"{noun}必须有分类。请加 --category，可选：{'、'.join(tax.names())}（或只写 --topic，分类随主题确定）。"
         )
     return category, topic
 
@@ -387,13 +388,28 @@ def render_template(entry_id: str, title: str, category: str | None, topic: str 
     from string import Template  # noqa: PLC0415 - $names: the body's {{key}} braces stay as written
 
     text = resources.files("dangjian_kb").joinpath("data", "new_template.md").read_text("utf-8")
-    taxonomy = (f"category: {_scalar(category)}\n" if category else "") + (f"topic: {_scalar(topic)}\n" if topic else "")
-    return Template(text).substitute(id=entry_id, title=_scalar(title), taxonomy=taxonomy, doctype=doctype,
-                                     day=day, closing=CLOSINGS.get(doctype, ""))
+    taxonomy = (f"category: {_scalar(category)}\n" if category else "") + (
+        f"topic: {_scalar(topic)}\n" if topic else ""
+    )
+    return Template(text).substitute(
+        id=entry_id,
+        title=_scalar(title),
+        taxonomy=taxonomy,
+        doctype=doctype,
+        day=day,
+        closing=CLOSINGS.get(doctype, ""),
+    )
 
 
-def render(collection: str, entry_id: str, title: str, category: str | None, topic: str | None, today: dt.date,
-           doctype: str | None = None) -> str:
+def render(
+    collection: str,
+    entry_id: str,
+    title: str,
+    category: str | None,
+    topic: str | None,
+    today: dt.date,
+    doctype: str | None = None,
+) -> str:
     day = today.isoformat()
     if doctype is not None:
         return render_template(entry_id, title, category, topic, day, doctype)

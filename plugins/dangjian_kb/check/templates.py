@@ -13,7 +13,7 @@ from dangjian_kb.check.rules_body import lines_outside_code
 from dangjian_kb.check.suggest import closest
 from dangjian_kb.model import dates
 from dangjian_kb.model import document as doc_mod
-from dangjian_kb.model.document import FIELD_KINDS, KEY, PLACEHOLDER, Field
+from dangjian_kb.model.document import FIELD_KINDS, KEY, Field
 from dangjian_kb.model.findings import Collector
 
 _BRACED = re.compile(r"\{\{(.*?)\}\}")
@@ -22,8 +22,9 @@ _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 MAX_FIELDS = 60
 
 
-def check(meta: dict, key_lines: dict[str, int], text: str, body: str, body_line: int, ok: dict,
-          out: Collector) -> None:
+def check(
+    meta: dict, key_lines: dict[str, int], text: str, body: str, body_line: int, ok: dict, out: Collector
+) -> None:
     """Validate a template's ``fields``, ``basis`` and body; store the declared fields in ``ok``."""
     fields = check_fields(meta.get("fields"), key_lines.get("fields", 1), text, out)
     ok["fields"] = fields
@@ -32,8 +33,11 @@ def check(meta: dict, key_lines: dict[str, int], text: str, body: str, body_line
     by_key = {f.key: f for f in fields}
     for f in fields:
         if f.key not in used:
-            out.add("KB081", _item_line(text, key_lines.get("fields", 1), f.key),
-                    f"字段 '{f.key}'（{f.label}）已声明，但正文中没有使用。请在正文相应位置写 '{{{{{f.key}}}}}'，或从 fields 中删除这一项。")
+            out.add(
+                "KB081",
+                _item_line(text, key_lines.get("fields", 1), f.key),
+                f"字段 '{f.key}'（{f.label}）已声明，但正文中没有使用。请在正文相应位置写 '{{{{{f.key}}}}}'，或从 fields 中删除这一项。",
+            )
     doctype = ok.get("doctype")
     if doctype in doc_mod.NEEDS_PARTS:
         document = doc_mod.parse(body, body_line, {k: f.kind for k, f in by_key.items()})
@@ -45,7 +49,11 @@ def _check_basis(meta: dict, key_lines: dict[str, int], ok: dict, out: Collector
     if value is None:
         return
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        out.add("KB013", key_lines.get("basis", 1), "'basis' 应为文字列表，每项一条依据，如 'basis: [《中国共产党支部工作条例（试行）》第十二条]'。")
+        out.add(
+            "KB013",
+            key_lines.get("basis", 1),
+            "'basis' 应为文字列表，每项一条依据，如 'basis: [《中国共产党支部工作条例（试行）》第十二条]'。",
+        )
         return
     ok["basis"] = [v.strip() for v in value]
 
@@ -57,7 +65,11 @@ def check_fields(value: object, line: int, text: str, out: Collector) -> tuple[F
     if value is None:
         return ()
     if not isinstance(value, list):
-        out.add("KB083", line, "'fields' 应为列表，每项声明一个填写字段，如 '- {key: org_name, label: 党组织名称, kind: text, example: 第一党支部}'。")
+        out.add(
+            "KB083",
+            line,
+            "'fields' 应为列表，每项声明一个填写字段，如 '- {key: org_name, label: 党组织名称, kind: text, example: 第一党支部}'。",
+        )
         return ()
     fields: list[Field] = []
     seen: set[str] = set()
@@ -66,7 +78,11 @@ def check_fields(value: object, line: int, text: str, out: Collector) -> tuple[F
         if field is None:
             continue
         if field.key in seen:
-            out.add("KB083", _item_line(text, line, field.key), f"字段 '{field.key}' 重复声明。每个字段只声明一次，请删除重复的一项。")
+            out.add(
+                "KB083",
+                _item_line(text, line, field.key),
+                f"字段 '{field.key}' 重复声明。每个字段只声明一次，请删除重复的一项。",
+            )
             continue
         seen.add(field.key)
         fields.append(field)
@@ -77,7 +93,11 @@ def check_fields(value: object, line: int, text: str, out: Collector) -> tuple[F
 
 def _one_field(n: int, item: object, line: int, text: str, out: Collector) -> Field | None:
     if not isinstance(item, dict):
-        out.add("KB083", line, f"fields 第 {n} 项应为 key、label、kind 等组成的映射，现在是 '{_short(item)}'。请写成 '- {{key: org_name, label: 党组织名称, kind: text}}'。")
+        out.add(
+            "KB083",
+            line,
+            f"fields 第 {n} 项应为 key、label、kind 等组成的映射，现在是 '{_short(item)}'。请写成 '- {{key: org_name, label: 党组织名称, kind: text}}'。",
+        )
         return None
     key = item.get("key")
     if not isinstance(key, str) or not KEY.fullmatch(key.strip()):
@@ -111,10 +131,14 @@ def _one_field(n: int, item: object, line: int, text: str, out: Collector) -> Fi
 def _options(key: str, kind: str, value: object, at: int, out: Collector) -> tuple[str, ...] | None:
     if kind != "choice":
         if value is not None:
-            out.add("KB083", at, f"字段 '{key}' 的 kind 是 {kind}，不需要 options。请删除 options，或把 kind 改为 choice。")
+            out.add(
+                "KB083", at, f"字段 '{key}' 的 kind 是 {kind}，不需要 options。请删除 options，或把 kind 改为 choice。"
+            )
         return ()
     if not isinstance(value, list) or len(value) < 2 or not all(_scalar(v) for v in value):
-        out.add("KB083", at, f"选项字段 '{key}' 需要 options：至少两个选项的文字列表，如 'options: [同意, 不同意, 弃权]'。")
+        out.add(
+            "KB083", at, f"选项字段 '{key}' 需要 options：至少两个选项的文字列表，如 'options: [同意, 不同意, 弃权]'。"
+        )
         return None
     return tuple(dict.fromkeys(str(v).strip() for v in value))
 
@@ -183,7 +207,11 @@ def check_placeholders(body: str, line0: int, fields: tuple[Field, ...], out: Co
         rest = _BRACED.sub("", line)
         if "{{" in rest:
             tail = rest[rest.index("{{") :]
-            out.add("KB082", lineno, f"占位符 '{_short(tail, 16)}' 没有闭合。请写成 '{{{{字段名}}}}'：两个左花括号、字段名、两个右花括号，写在同一行。")
+            out.add(
+                "KB082",
+                lineno,
+                f"占位符 '{_short(tail, 16)}' 没有闭合。请写成 '{{{{字段名}}}}'：两个左花括号、字段名、两个右花括号，写在同一行。",
+            )
         elif "}}" in rest:
             out.add("KB082", lineno, "多出的 '}}' 前面没有对应的 '{{'。请写成 '{{字段名}}'，或删除多余的花括号。")
     return used
@@ -191,8 +219,11 @@ def check_placeholders(body: str, line0: int, fields: tuple[Field, ...], out: Co
 
 def _undeclared(key: str, lineno: int, declared: dict[str, Field], out: Collector) -> None:
     guess = closest(key, sorted(declared), cutoff=0.6)
-    fix = (f"是否想写 '{{{{{guess}}}}}'？" if guess
-           else f"请在头部信息的 fields 中声明：'- {{key: {key}, label: …, kind: text}}'。")
+    fix = (
+        f"是否想写 '{{{{{guess}}}}}'？"
+        if guess
+        else f"请在头部信息的 fields 中声明：'- {{key: {key}, label: …, kind: text}}'。"
+    )
     out.add("KB080", lineno, f"占位符 '{{{{{key}}}}}' 没有在 fields 中声明。{fix}")
 
 
@@ -206,8 +237,11 @@ def _malformed(raw: str, inner: str, lineno: int, declared: dict[str, Field], ou
         out.add("KB082", lineno, f"占位符 '{raw}' 中有空格。是否想写 '{{{{{stripped}}}}}'？")
         return
     by_label = next((f.key for f in declared.values() if f.label == stripped), None)
-    fix = (f"是否想写 '{{{{{by_label}}}}}'？" if by_label
-           else "字段名只能用英文字母、数字和下划线（如 '{{org_name}}'），中文名称写在 fields 的 label 中。")
+    fix = (
+        f"是否想写 '{{{{{by_label}}}}}'？"
+        if by_label
+        else "字段名只能用英文字母、数字和下划线（如 '{{org_name}}'），中文名称写在 fields 的 label 中。"
+    )
     out.add("KB082", lineno, f"占位符 '{_short(raw, 20)}' 格式不对。{fix}")
 
 
@@ -216,13 +250,28 @@ def check_parts(doctype: str, d: doc_mod.Document, body_line: int, out: Collecto
     if d.title is None:
         out.add("KB084", body_line, f"{doctype}缺少标题。正文第一行应为 '# 关于……的{doctype}'（一个 # 加空格）。")
     if d.recipient is None:
-        out.add("KB084", d.title_line or body_line,
-                f"{doctype}缺少主送机关。标题后的第一段应只有一行主送机关，以冒号结尾，如 '中共××委员会：' 或 '{{{{recipient}}}}：'。")
+        out.add(
+            "KB084",
+            d.title_line or body_line,
+            f"{doctype}缺少主送机关。标题后的第一段应只有一行主送机关，以冒号结尾，如 '中共××委员会：' 或 '{{{{recipient}}}}：'。",
+        )
     if not d.main.strip():
         out.add("KB084", d.recipient_line or body_line, f"{doctype}缺少正文。请在主送机关之后写正文。")
     if not d.signature:
-        out.add("KB084", body_line, f"{doctype}缺少落款和成文日期。正文最后一段应为发文机关署名和日期，各占一行，如 '{{{{issuer}}}}' 下一行 '{{{{issue_date}}}}'。")
+        out.add(
+            "KB084",
+            body_line,
+            f"{doctype}缺少落款和成文日期。正文最后一段应为发文机关署名和日期，各占一行，如 '{{{{issuer}}}}' 下一行 '{{{{issue_date}}}}'。",
+        )
     elif not d.issuer_lines:
-        out.add("KB084", d.signature_line, f"{doctype}缺少落款（发文机关署名）。请在成文日期上一行写发文机关，如 '{{{{issuer}}}}'。")
+        out.add(
+            "KB084",
+            d.signature_line,
+            f"{doctype}缺少落款（发文机关署名）。请在成文日期上一行写发文机关，如 '{{{{issuer}}}}'。",
+        )
     if doctype == "请示" and d.main.strip() and not any(w in d.main for w in doc_mod.REQUEST_CLOSINGS):
-        out.add("KB085", d.main_line, "请示正文末尾通常应有请示语，如 '妥否，请批示。' 或 '以上请示当否，请批复。'。请补上，以免上级不知道要批什么。")
+        out.add(
+            "KB085",
+            d.main_line,
+            "请示正文末尾通常应有请示语，如 '妥否，请批示。' 或 '以上请示当否，请批复。'。请补上，以免上级不知道要批什么。",
+        )

@@ -32,8 +32,13 @@ class Field:
     options: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
-        return {"key": self.key, "label": self.label, "kind": self.kind, "example": self.example,
-                "options": list(self.options)}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "kind": self.kind,
+            "example": self.example,
+            "options": list(self.options),
+        }
 
 
 @dataclass(frozen=True)
@@ -118,4 +123,3 @@ def _is_recipient(lines: list[str], i: int) -> bool:
     text = lines[i].strip()
     single = i + 1 >= len(lines) or not lines[i + 1].strip()
     return single and text.endswith(("：", ":")) and len(text) <= 80 and not _BLOCK_START.match(text)
-
