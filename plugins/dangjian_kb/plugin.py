@@ -84,6 +84,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.views: Views | None = None
         self.entries_by_src: dict[str, object] = {}
         self.template_bodies: dict[str, str] = {}
+        self._docx: docx_export.Job | None = None  # the Word files of document templates, built in a worker
         self.generated: dict[str, GeneratedPage] = {}
         self.own_seconds = 0.0
         self.own_by_step: dict[str, float] = {}
@@ -130,6 +131,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     @event_priority(-50)  # after the search plugin wrote its index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._write_finder_index(config)
+        self._write_docx(config)
         self._fix_theme_search(config)
         self._selftest(config)
         log.debug(f"插件自身耗时 {self.own_seconds:.2f} 秒")
@@ -139,6 +141,12 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
                 json.dumps({"plugin_seconds": self.own_seconds, "steps": self.own_by_step}), "utf-8"
             )
         self.own_seconds, self.own_by_step = 0.0, {}
+
+    @_timed
+    def _write_docx(self, config: MkDocsConfig) -> None:
+        if self._docx is not None:
+            self._docx.write(Path(config.site_dir))
+            self._docx = None
 
     @_timed
     def _fix_theme_search(self, config: MkDocsConfig) -> None:
@@ -169,10 +177,11 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.views = Views(self.kb, self.today)
         self.entries_by_src = {}
         self.template_bodies: dict[str, str] = {}
+        self._docx_items: list = []
         for entry in self.kb.entries:
             body = body_links.rewrite(entry, self.kb.by_id, self.kb.by_rel)
             if entry.collection.placeholders:
-                body = self._template_files(files, config, entry, body)
+                body = self._template_files(entry, body)
             self._add(files, config, entry.src_uri, entry.title, body)
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
@@ -185,6 +194,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             self.generated[page.src_uri] = page
         self._add_package_assets(files, config)
         self._start_finder_index()
+        self._docx = docx_export.Job(self._docx_items, {e.id: e.title for e in self.kb.entries})
         for rel in self.kb.assets:
             files.append(
                 File.generated(config, rel, abs_src_path=str(self.root / rel), inclusion=InclusionLevel.NOT_IN_NAV)
@@ -193,14 +203,11 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         return files
 
     @_timed
-    def _template_files(self, files: Files, config: MkDocsConfig, entry, body: str) -> str:
-        """A document template: its Word file beside its page; the page gets the main text with tokens."""
+    def _template_files(self, entry, body: str) -> str:
+        """A document template: the page gets its main text with tokens; its Word file is queued."""
         self.template_bodies[entry.src_uri] = body
-        title = lambda i: self.kb.by_id[i].title if i in self.kb.by_id else i  # noqa: E731
-        data = docx_export.build(entry.title, entry.body, template_page.fields_of(entry), title)
-        # INCLUDED: MkDocs excludes "/templates/" from the docs by default (for theme overrides)
-        files.append(
-            File.generated(config, template_page.docx_url(entry), content=data, inclusion=InclusionLevel.INCLUDED)
+        self._docx_items.append(
+            (template_page.docx_url(entry), entry.id, entry.title, entry.body, template_page.fields_of(entry))
         )
         return template_page.markdown_source(entry, body)
 
@@ -312,6 +319,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         return server
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self._docx is not None:
+            self._docx.cancel()
+            self._docx = None
         if self._pool is not None:  # the finder worker of a build that failed
             self._pool.shutdown(cancel_futures=True)
             self._pool, self._finder_job = None, None
