@@ -307,7 +307,8 @@ HOSTILE = "<img src=x onerror=alert(1)>**粗体**"
 def site(kb_factory):
     kb = kb_factory("templates-site")
     fields = [*FIELDS[:4], {"key": "note", "label": HOSTILE, "kind": "text"}, *FIELDS[4:]]
-    template(kb, body=BODY.replace("方式。", "方式，{{note}}。"), fields=fields, related=["P-0001"])
+    body = BODY.replace("本支部", "## 一、{{org_name}}基本情况\n\n本支部").replace("方式。", "方式，{{note}}。")
+    template(kb, body=body, fields=fields, related=["P-0001"])
     kb.problem()
     kb.section()
     kb.chapter()
@@ -320,8 +321,10 @@ def test_template_page_marks_placeholders_safely(site):
     doc = soup.select_one("article.kb-doc")
     assert doc.select_one(".kb-doc-title").get_text() == "关于党支部名称换届选举的请示"
     keys = [s["data-key"] for s in doc.select(".kb-ph")]
-    assert keys == ["org_name", "recipient", "seats", "way", "note", "seats", "issuer", "issue_date"]
+    assert keys == ["org_name", "recipient", "org_name", "seats", "way", "note", "seats", "issuer", "issue_date"]
     assert "{{" not in doc.get_text() and "\ue000" not in str(soup)
+    toc = [a.get_text(" ", strip=True) for a in soup.select("nav.md-nav--secondary a")]
+    assert toc == ["一、党支部名称基本情况"], toc  # the table of contents reads labels, not tokens
     note = doc.select_one(".kb-ph[data-key=note]")
     assert note.get_text() == HOSTILE and note.find("img") is None and note.find("strong") is None
     assert doc.select_one("table .kb-ph[data-key=seats]") is not None
@@ -391,6 +394,11 @@ def test_fill_in_form_from_file_updates_preview_print_and_survives_reload(site):
         page.evaluate("localStorage.setItem('dangjian-kb:template:T-0001', '[1,2')")
         page.reload()
         assert doc.locator(".kb-doc-title").inner_text() == "关于党支部名称换届选举的请示"
+        page.click("[data-kb-action=copy]")
+        assert page.locator(".kb-tpl-status").inner_text() == "已复制全文"
+        page.click("[data-kb-action=clear]")
+        assert doc.locator(".kb-doc-title").inner_text() == "关于党支部名称换届选举的请示"
+        assert page.evaluate("localStorage.getItem('dangjian-kb:template:T-0001')") == "{}"
         assert blocked == []
         context.close()
 
