@@ -293,6 +293,8 @@ def test_word_file_has_the_gongwen_page_and_highlighted_fields(kb):
     assert [[c.text for c in row.cells] for row in table.rows] == [["项目", "人数"], ["应选", "应选委员名额"]]
     cell_run = table.cell(1, 1).paragraphs[0].runs[0]
     assert cell_run.font.highlight_color == WD_COLOR_INDEX.YELLOW
+    footer = word.sections[0].footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer and "— " in footer  # 页码 — 1 —
     assert word_of(kb)[1] == data  # the same bytes every build
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert {i.date_time for i in zf.infolist()} == {docx_export.ZIP_TIME}
