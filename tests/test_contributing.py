@@ -29,7 +29,7 @@ def shipped(tmp_path: Path) -> Path:
     """A copy of the shipped knowledge base."""
     root = tmp_path / "kb"
     root.mkdir()
-    for name in ("handbook", "problems", "cases", "standards"):
+    for name in ("handbook", "problems", "cases", "standards", "templates"):
         shutil.copytree(PROJECT / name, root / name)
     for data in ("taxonomy.yml", "regulations.yml"):
         shutil.copy(PROJECT / data, root / data)
@@ -63,10 +63,18 @@ def highest(root: Path, folder: str, prefix: str) -> int:
 
 def fill_prompts(path: Path) -> None:
     """Replace every template prompt by text, as a contributor would."""
-    values = {"source": "日常运行", "kind": "成功经验", "unit": "某市供水公司第二党支部"}
+    values = {
+        "source": "日常运行",
+        "kind": "成功经验",
+        "unit": "某市供水公司第二党支部",
+        "issuer": "党支部委员会",
+        "recipient": "上级党委",
+        "usage": "支部委员会研究后报送上级党委",
+        "basis": "[《中国共产党支部工作条例（试行）》]",
+    }
     lines = []
     for n, line in enumerate(path.read_text("utf-8").split("\n")):
-        field = re.match(r"(\w+): 待填写：", line)
+        field = re.match(r"(\w+): \[?待填写：", line)
         if field:
             line = f"{field[1]}: {values[field[1]]}"
         elif "待填写：" in line:
@@ -231,6 +239,8 @@ KINDS = [
     ("case", ["--category", "活动开展"]),
     ("handbook", []),
     ("handbook", ["--id", "HB-6"]),
+    ("template", ["--topic", "换届选举", "--doctype", "请示"]),
+    ("template", ["--category", "制度建设", "--doctype", "表格"]),
 ]
 
 

@@ -484,12 +484,12 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_reminders_text_uses_builtin_notice(capsys):
+def test_reminders_text_uses_the_shipped_t0001_template(capsys):
     code, out, err = run_cli(capsys, "reminders", str(REPO), "--on", "2026-12-01")
     assert code == 0, err
-    assert "按 2026-12-01 计算，任期在 6 个月内届满或已届满的党组织：6 个" in out
-    assert "关于做好渤海作业区平台餐饮服务第一党支部换届选举工作的提醒" in out
-    assert "任期至2026年12月20日届满" in out
+    assert "按 2026-12-01 计算，任期在 6 个月内届满或已届满的党组织：6 个（通知模板：templates/T-0001-" in out
+    assert "关于渤海作业区平台餐饮服务第一党支部做好换届选举准备工作的提醒通知" in out
+    assert "任期将于2026年12月20日届满" in out
     assert "另有 1 个党组织没有换届日期记录" in out and "ORG-014" in out
     assert "{{" not in out
 

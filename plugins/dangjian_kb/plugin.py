@@ -28,7 +28,7 @@ from dangjian_kb.model import html_policy, rendering, urls
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_check
-from dangjian_kb.site import basis_view, material_fix, nav, site_dir, standards_pages
+from dangjian_kb.site import basis_view, docx_export, material_fix, nav, site_dir, standards_pages, template_page
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site import terms as terms_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
@@ -37,7 +37,7 @@ log = get_plugin_logger(__name__)
 # Places in a rendered page that the plugin fills: <!-- dangjian-kb:latest -->, <!-- dangjian-kb:standard ID -->
 SLOT = re.compile(r"(?:<p>)?<!--\s*dangjian-kb:(latest|standard)(?:\s+([A-Za-z0-9_.\-]+))?\s*-->(?:</p>)?")
 ASSET_PREFIX = "assets/dangjian_kb/"
-ASSET_CSS = [ASSET_PREFIX + "kb.css", ASSET_PREFIX + "terms.css", ASSET_PREFIX + "standards.css"]
+ASSET_CSS = [ASSET_PREFIX + name for name in ("kb.css", "terms.css", "standards.css", "template.css")]
 # Material's offline search runs its worker through iframe-worker; ours is vendored (no CDN).
 WORKER_SHIM = ASSET_PREFIX + "vendor/iframe-worker/shim.js"
 
@@ -83,6 +83,8 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.kb: validate.KnowledgeBase | None = None
         self.views: Views | None = None
         self.entries_by_src: dict[str, object] = {}
+        self.template_bodies: dict[str, str] = {}
+        self._docx: docx_export.Job | None = None  # the Word files of document templates, built in a worker
         self.generated: dict[str, GeneratedPage] = {}
         self._pool = self._finder_job = None
         self._finder_script = ""
@@ -132,8 +134,14 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site_dir.mark(Path(config.site_dir))
         self._write_finder_index(config)
+        self._write_docx(config)
         self._fix_theme_search(config)
         self._selftest(config)
+
+    def _write_docx(self, config: MkDocsConfig) -> None:
+        if self._docx is not None:
+            self._docx.write(Path(config.site_dir))
+            self._docx = None
 
     def _fix_theme_search(self, config: MkDocsConfig) -> None:
         if self._search_plugin(config) is not None and not material_fix.patch_site(Path(config.site_dir)):
@@ -166,8 +174,13 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         by_rel = {rel: targets[e.id] for rel, e in self.kb.by_rel.items()}
         self.links.by_id, self.links.by_path = targets.get, by_rel.get
         self.links.cite = basis_view.citer(self.kb.regulations)
+        self.template_bodies: dict[str, str] = {}
+        self._docx_items: list = []
         for entry in self.kb.entries:
-            self._add(files, config, entry.src_uri, entry.title, entry.body)
+            body = entry.body
+            if entry.collection.placeholders:
+                body = self._template_files(entry, body)
+            self._add(files, config, entry.src_uri, entry.title, body)
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
         self.stamp = self._stamp()
@@ -183,6 +196,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         for uri, data in self.terms.calendars(self.stamp.built).items():
             self._add_file(files, config, uri, data)
         self._start_finder_index()
+        self._docx = docx_export.Job(self._docx_items, {e.id: e.title for e in self.kb.entries})
         for rel in self.kb.assets:
             if files.get_file_from_path(self._checked(rel, ascii_only=False)) is not None:
                 continue
@@ -191,6 +205,14 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             )
         config.nav = nav.build(self.kb, self.views, files, config.nav)
         return files
+
+    def _template_files(self, entry, body: str) -> str:
+        """A document template: the page gets its main text with tokens; its Word file is queued."""
+        self.template_bodies[entry.src_uri] = body
+        self._docx_items.append(
+            (template_page.docx_url(entry), entry.id, entry.title, entry.body, template_page.fields_of(entry))
+        )
+        return template_page.markdown_source(entry, body)
 
     def _stamp(self) -> stamp_mod.Stamp:
         return stamp_mod.Stamp(stamp_mod.build_time(), stamp_mod.git_commit(self.root), **self.views.totals())
@@ -314,11 +336,22 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             if entry.rel in self.refused:
                 return self.views.refused([f for f in self.kb.errors if f.path == entry.rel])
             note = self.terms.case_note(self.views, entry)
-            return self.views.card(entry) + note + self._publish(html_text, entry.url) + self.views.related(entry)
+            main = self._publish(html_text, entry.url)
+            if entry.collection.placeholders:
+                template_page.toc_titles(page.toc, template_page.fields_of(entry))
+                main = self._template_doc(entry, main)
+            return self.views.card(entry) + note + main + self.views.related(entry)
         generated = self.generated.get(src)
         if generated is not None:
             return html_policy.clean_generated(generated.html) + generated.trailer()
         return self._publish(html_text, page.file.url)
+
+    def _template_doc(self, entry, main: str) -> str:
+        """A document template's page: the sanitized main text inside the package's document view,
+        with the form's data and script added after the sanitizer."""
+        doc = html_policy.clean_generated(self.views.template_doc(entry, self.template_bodies[entry.src_uri], main))
+        page = GeneratedPage(entry.url, entry.title, "", template_page.form_data(entry), (template_page.TEMPLATE_JS,))
+        return doc + page.trailer()
 
     def _publish(self, html_text: str, here: str) -> str:
         """Sanitized content, with the plugin's own blocks (latest entries, a standard's table) in its slots."""
@@ -348,6 +381,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         return server
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self._docx is not None:
+            self._docx.cancel()
+            self._docx = None
         if self._pool is not None:  # the finder worker of a build that failed
             self._pool.shutdown(cancel_futures=True)
             self._pool, self._finder_job = None, None

@@ -9,7 +9,7 @@
     ["collection", "库别"], ["category", "分类"], ["topic", "主题"],
     ["source", "来源"], ["kind", "类型"], ["tag", "标签"]
   ];
-  var LABELS = { handbook: "规范化手册", problems: "问题库", cases: "案例集" };
+  var LABELS = { handbook: "规范化手册", problems: "问题库", cases: "案例集", templates: "文书模板" };
   var MAX_RESULTS = 50;
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
 

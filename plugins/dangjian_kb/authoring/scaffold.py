@@ -1,9 +1,10 @@
-"""`dangjian-kb new case|problem|handbook`: start a new entry from the template of its collection.
+"""`dangjian-kb new case|problem|handbook|template`: start a new entry from the template of its collection.
 
     dangjian-kb new problem --title "党员老是不按时交党费" --category 制度建设 --topic 党费管理
     dangjian-kb new case --title "…" --topic 党费管理          # the category follows from the topic
     dangjian-kb new handbook --title "…"                      # next section of the last chapter
     dangjian-kb new handbook --title "…" --id HB-6            # a new chapter, or any free HB-x.y
+    dangjian-kb new template --title "…" --topic 换届选举 --doctype 请示   # a document template
 
 Ids: problems and cases get the next free number, one above the highest found anywhere in
 the three collection folders: in file names (even of files whose front matter is broken or
@@ -32,14 +33,17 @@ from pathlib import Path
 from dangjian_kb.check.rules_body import PROMPT_MARK as MARK
 from dangjian_kb.check.rules_fields import normalized_id
 from dangjian_kb.check.sources import root_problem
-from dangjian_kb.model.collection import ALL, HANDBOOK
+from dangjian_kb.model.collection import ALL, BY_NAME, DOCTYPES, HANDBOOK
 
 EXIT_OK, EXIT_EXISTS, EXIT_USAGE = 0, 1, 2
-KINDS = {"problem": "problems", "case": "cases", "handbook": "handbook"}
+KINDS = {"problem": "problems", "case": "cases", "handbook": "handbook", "template": "templates"}
 FOLDERS = tuple(c.name for c in ALL)
 
-_NAME_ID = re.compile(r"(HB|P|C)[-－_–—]?(\d+(?:\.\d+)*)", re.IGNORECASE)
-_META_ID = re.compile(r"^\s*id\s*[:：]\s*[\"']?\s*(HB|P|C)\s*[-－_–—]?\s*(\d+(?:\.\d+)*)", re.IGNORECASE | re.MULTILINE)
+_PREFIXES = "|".join(c.prefix for c in ALL)
+_NAME_ID = re.compile(rf"({_PREFIXES})[-－_–—]?(\d+(?:\.\d+)*)", re.IGNORECASE)
+_META_ID = re.compile(
+    rf"^\s*id\s*[:：]\s*[\"']?\s*({_PREFIXES})\s*[-－_–—]?\s*(\d+(?:\.\d+)*)", re.IGNORECASE | re.MULTILINE
+)
 _UNSAFE_NAME = re.compile(r"[\\/:*?\"<>|#%\[\]{}^`~\x00-\x1f\x7f]+")
 _SPACES = re.compile(r"\s+")
 MAX_NAME_CHARS = 40  # of the title part of the file name
@@ -64,7 +68,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="按模板新建条目：自动分配下一个未用编号，写好必填字段和必需的小标题，"
         "把以“待填写：”开头的提示换成实际内容后即可通过检查。",
     )
-    p.add_argument("kind", choices=tuple(KINDS), help="条目类型：problem 问题、case 案例、handbook 手册")
+    p.add_argument(
+        "kind", choices=tuple(KINDS), help="条目类型：problem 问题、case 案例、handbook 手册、template 文书模板"
+    )
     p.add_argument("--title", required=True, help="标题，一行文字")
     p.add_argument("--category", help="分类（问题和案例必填，可由 --topic 推出），须在分类文件中")
     p.add_argument("--topic", help="主题，须属于该分类")
@@ -74,6 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--id", dest="entry_id", help="仅用于手册：编号，如 HB-6（新的一章）或 HB-2.6；不写时为最后一章的下一节"
     )
+    p.add_argument("--doctype", help=f"仅用于文书模板：文种，可选：{'、'.join(DOCTYPES)}")
     p.add_argument("--taxonomy", type=Path, help="分类文件，默认为 <root>/taxonomy.yml，不存在时用内置的五个聚焦")
     p.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     p.set_defaults(func=run)
@@ -90,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
             entry_id=args.entry_id,
             taxonomy_path=args.taxonomy,
             today=args.today,
+            doctype=args.doctype,
         )
     except ScaffoldError as exc:
         print(f"dangjian-kb new: {exc}", file=sys.stderr)
@@ -116,6 +124,7 @@ def create(
     entry_id: str | None = None,
     taxonomy_path: Path | None = None,
     today: dt.date | None = None,
+    doctype: str | None = None,
 ) -> tuple[Path, str, list[str]]:
     """Write the new entry; return its path (root joined with the relative path), id and notes for the writer."""
     root = Path(root)
@@ -123,15 +132,32 @@ def create(
     if problem:
         raise ScaffoldError(problem + "请用 --root 指定。")
     collection = KINDS[kind]
-    if entry_id and collection != "handbook":
+    doctype = _doctype(collection, doctype)
+    if entry_id and BY_NAME[collection].numbered:
         raise ScaffoldError("--id 只用于手册（handbook）。问题和案例的编号由工具自动分配为下一个未用编号，不必指定。")
     title = clean_title(title)
     category, topic = resolve_taxonomy(collection, category, topic, root, taxonomy_path)
     used = ids_in_tree(root)
     entry_id, notes = choose_id(collection, entry_id, used)
     path = root / collection / file_name(entry_id, title)
-    write_new(path, render(collection, entry_id, title, category, topic, today or dt.date.today()))
+    write_new(path, render(collection, entry_id, title, category, topic, today or dt.date.today(), doctype))
     return path, entry_id, notes
+
+
+def _doctype(collection: str, doctype: str | None) -> str | None:
+    """文种 of a new template: required for templates, refused elsewhere."""
+    from dangjian_kb.check.suggest import did_you_mean  # noqa: PLC0415
+
+    value = (doctype or "").strip()
+    if not BY_NAME[collection].placeholders:
+        if value:
+            raise ScaffoldError("--doctype 只用于文书模板（template）。")
+        return None
+    if not value:
+        raise ScaffoldError(f"文书模板必须有文种。请加 --doctype，可选：{'、'.join(DOCTYPES)}。")
+    if value not in DOCTYPES:
+        raise ScaffoldError(f"未知文种 '{value}'。{did_you_mean(value, DOCTYPES)}")
+    return value
 
 
 def clean_title(title: str) -> str:
@@ -176,10 +202,10 @@ def resolve_taxonomy(
                 else did_you_mean(topic, tax.get(category).topics)
             )
             raise ScaffoldError(f"主题 '{topic}' 不属于分类 '{category}'。{fix}")
-    if category is None and collection != "handbook":
+    if category is None and "category" in BY_NAME[collection].required:
+        noun = {"problems": "问题", "cases": "案例"}.get(collection, BY_NAME[collection].label)
         raise ScaffoldError(
-            f"{'问题' if collection == 'problems' else '案例'}必须有分类。请加 --category，"
-            f"可选：{'、'.join(tax.names())}（或只写 --topic，分类随主题确定）。"
+            f"{noun}必须有分类。请加 --category，可选：{'、'.join(tax.names())}（或只写 --topic，分类随主题确定）。"
         )
     return category, topic
 
@@ -226,8 +252,9 @@ def _canonical(prefix: str, number: str) -> str:
 
 
 def choose_id(collection: str, requested: str | None, used: dict[str, str]) -> tuple[str, list[str]]:
-    if collection != "handbook":
-        prefix = "P" if collection == "problems" else "C"
+    coll = BY_NAME[collection]
+    if coll.numbered:
+        prefix = coll.prefix
         numbers = [int(i.split("-", 1)[1]) for i in used if i.startswith(prefix + "-")]
         return f"{prefix}-{max(numbers, default=0) + 1:04d}", []
     return _handbook_id(requested, used)
@@ -351,8 +378,41 @@ CHAPTER_BODY = """
 """
 
 
-def render(collection: str, entry_id: str, title: str, category: str | None, topic: str | None, today: dt.date) -> str:
+# The closing line each 文种 customarily ends its main text with (a 请示 must ask for a decision).
+CLOSINGS = {"请示": "\n以上请示当否，请批复。\n", "报告": "\n特此报告。\n", "通知": "\n特此通知。\n"}
+
+
+def render_template(entry_id: str, title: str, category: str | None, topic: str | None, day: str, doctype: str) -> str:
+    """A document template from data/new_template.md: its own fields, placeholders and signature."""
+    from importlib import resources  # noqa: PLC0415
+    from string import Template  # noqa: PLC0415 - $names: the body's {{key}} braces stay as written
+
+    text = resources.files("dangjian_kb").joinpath("data", "new_template.md").read_text("utf-8")
+    taxonomy = (f"category: {_scalar(category)}\n" if category else "") + (
+        f"topic: {_scalar(topic)}\n" if topic else ""
+    )
+    return Template(text).substitute(
+        id=entry_id,
+        title=_scalar(title),
+        taxonomy=taxonomy,
+        doctype=doctype,
+        day=day,
+        closing=CLOSINGS.get(doctype, ""),
+    )
+
+
+def render(
+    collection: str,
+    entry_id: str,
+    title: str,
+    category: str | None,
+    topic: str | None,
+    today: dt.date,
+    doctype: str | None = None,
+) -> str:
     day = today.isoformat()
+    if doctype is not None:
+        return render_template(entry_id, title, category, topic, day, doctype)
     fields: list[tuple[str, str]] = [("id", entry_id), ("title", _scalar(title))]
     if category:
         fields.append(("category", _scalar(category)))

@@ -3,6 +3,7 @@ citing a revised or repealed regulation is a warning that names its successor.""
 
 from __future__ import annotations
 
+from dangjian_kb.check.rules_body import is_prompt
 from dangjian_kb.check.suggest import closest
 from dangjian_kb.model.collection import id_sort_key
 from dangjian_kb.model.entry import Entry
@@ -19,7 +20,8 @@ def check(entries: list[Entry], register: Register | None) -> tuple[CitationInde
         cites: list[Citation] = []
         basis_line = e.line_of("basis")
         if register is not None:
-            for item in e.meta.get("basis", []):
+            # a scaffold prompt is reported once, as KB038, by the prompt rule
+            for item in (i for i in e.meta.get("basis", []) if not is_prompt(str(i))):
                 cites += _resolve(e, item, basis_line, False, register, findings)
         for link in e.citations:
             ref = citation_target(link.target) or ""

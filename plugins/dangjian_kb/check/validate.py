@@ -23,6 +23,7 @@ from dangjian_kb.check import (
     rules_html,
     rules_links,
     sources,
+    templates,
 )
 from dangjian_kb.check import standards as standards_check
 from dangjian_kb.check.frontmatter import parse_file
@@ -107,6 +108,8 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
         rules_html.check_fields(parsed.data, parsed.key_lines, out)
         meta = rules_fields.check_fields(src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out)
         rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
+        if src.collection.placeholders:
+            templates.check(parsed.data, parsed.key_lines, src.text, parsed.body, parsed.body_line, meta, out)
     if rules_body.PROMPT_WORD in src.text:  # after the field rules: a prompt replaces their findings
         rules_body.check_prompts(parsed.data, parsed.key_lines, prose, out)
     if meta is None or "id" not in meta:

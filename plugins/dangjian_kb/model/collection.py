@@ -1,4 +1,4 @@
-"""The three collections of the content model and what each requires."""
+"""The collections of the content model and what each requires: a collection is a declaration."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ class Collection:
     optional_headings: tuple[str, ...] = ()
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fields: tuple[str, ...] = ()  # collection-specific optional fields
+    prefix: str = ""  # id prefix before the dash: HB, P, C, T
+    example: str = ""  # a valid id, for messages
+    numbered: bool = True  # ids are prefix + a running number (new entries take the next one)
+    placeholders: bool = False  # the body is a fill-in document with declared {{key}} fields
 
 
 # basis: regulation ids from regulations.yml (any collection; the handbook's 政策依据)
@@ -30,6 +34,9 @@ HANDBOOK = Collection(
     required=("id", "title"),
     headings=(),
     fields=("owner", "reviewed", "review_months"),
+    prefix="HB",
+    example="HB-2.3",
+    numbered=False,
 )
 PROBLEMS = Collection(
     name="problems",
@@ -40,6 +47,8 @@ PROBLEMS = Collection(
     headings=("问题描述", "解决建议", "实施步骤"),
     enums={"source": ("反馈", "巡视检查", "日常运行")},
     fields=("source",),
+    prefix="P",
+    example="P-0012",
 )
 CASES = Collection(
     name="cases",
@@ -51,12 +60,29 @@ CASES = Collection(
     optional_headings=("借鉴要点",),
     enums={"kind": ("成功经验", "创新做法", "经验教训")},
     fields=("unit", "date", "kind", "contributor"),
+    prefix="C",
+    example="C-0007",
+)
+DOCTYPES = ("请示", "报告", "通知", "决议", "公示", "会议记录", "表格", "提纲", "其他")
+TEMPLATES = Collection(
+    name="templates",
+    label="文书模板",
+    id_pattern=re.compile(r"T-\d{4,}"),
+    id_hint="T- 加至少 4 位数字，如 T-0001",
+    required=("id", "title", "category", "doctype"),
+    headings=(),
+    enums={"doctype": DOCTYPES},
+    fields=("doctype", "issuer", "recipient", "usage", "fields", "basis"),
+    prefix="T",
+    example="T-0001",
+    placeholders=True,
 )
 
-ALL: tuple[Collection, ...] = (HANDBOOK, PROBLEMS, CASES)
+ALL: tuple[Collection, ...] = (HANDBOOK, PROBLEMS, CASES, TEMPLATES)
 BY_NAME = {c.name: c for c in ALL}
+_RANK = {c.prefix: i for i, c in enumerate(ALL)}
 
-ANY_ID = re.compile(r"(?:HB-[1-9]\d*(?:\.[1-9]\d*){0,2}|P-\d{4,}|C-\d{4,})")
+ANY_ID = re.compile("(?:" + "|".join(c.id_pattern.pattern for c in ALL) + ")")
 
 
 def collection_of_id(entry_id: str) -> Collection | None:
@@ -73,6 +99,6 @@ def is_chapter(entry_id: str) -> bool:
 def id_sort_key(entry_id: str) -> tuple:
     """Numeric order: HB-2.10 after HB-2.9, P-0012 after P-0009; collections in ALL order."""
     prefix, _, rest = entry_id.partition("-")
-    rank = {"HB": 0, "P": 1, "C": 2}.get(prefix, 3)
+    rank = _RANK.get(prefix, len(ALL))
     numbers = tuple(int(n) if n.isdigit() else 0 for n in rest.split("."))
     return (rank, numbers, entry_id)

@@ -89,6 +89,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB077": (Severity.ERROR, "standard-reference"),
     "KB078": (Severity.ERROR, "standard-marker"),
     "KB079": (Severity.WARNING, "standard-figure-restated"),
+    # document templates (templates/): declared fill-in fields and the parts of a 公文
+    "KB080": (Severity.ERROR, "placeholder-undeclared"),
+    "KB081": (Severity.ERROR, "field-unused"),
+    "KB082": (Severity.ERROR, "placeholder-malformed"),
+    "KB083": (Severity.ERROR, "field-declaration"),
+    "KB084": (Severity.ERROR, "document-part-missing"),
+    "KB085": (Severity.WARNING, "request-closing-missing"),
 }
 
 

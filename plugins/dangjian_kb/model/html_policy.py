@@ -24,7 +24,7 @@ CONTENT_TAGS = frozenset(
 )
 # Our own templates add landmarks and form controls for the finder, templates and self-check pages.
 GENERATED_TAGS = CONTENT_TAGS | frozenset(
-    "article aside button fieldset footer header label legend main meter nav noscript optgroup option output "
+    "article aside button fieldset footer form header label legend main meter nav noscript optgroup option output "
     "progress section select textarea".split()
 )
 _COMMON_ATTRS = frozenset({"id", "class", "title", "lang", "dir"})

@@ -46,8 +46,9 @@ def _fields(e: Entry, kb: KnowledgeBase) -> dict[str, str]:
 
 
 def snippet(e: Entry, kb: KnowledgeBase) -> str:
-    heading = ANSWER_HEADINGS[e.collection.name]
-    text = e.section(heading) if heading else e.body
+    heading = ANSWER_HEADINGS.get(e.collection.name)
+    # An entry that says when it is used (a document template) is summarized by that, not its form.
+    text = e.section(heading) if heading else e.meta.get("usage") or e.body
     text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
     text = _linked_words(text, kb, with_title=False)
     text = re.sub(r"\s+", " ", plain(text)).strip()

@@ -11,7 +11,7 @@ from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.site import standards_pages
 from dangjian_kb.site.views import Views
 
-GENERATED_PREFIXES = ("handbook/", "problems/", "cases/", "tags/", "categories/")
+GENERATED_PREFIXES = ("handbook/", "problems/", "cases/", "templates/", "tags/", "categories/")
 
 
 def build(kb: KnowledgeBase, views: Views, files, user_nav: list | None) -> list:
@@ -37,6 +37,7 @@ def build(kb: KnowledgeBase, views: Views, files, user_nav: list | None) -> list
         {"规范化手册": handbook},
         {"问题库": urls.src_of(urls.PROBLEMS)},
         {"案例集": urls.src_of(urls.CASES)},
+        {"文书模板": urls.src_of(urls.TEMPLATES)},
         {"分类": categories},
         {"标签": urls.src_of(urls.TAGS)},
         {"统计": urls.src_of(urls.STATS)},

@@ -18,7 +18,7 @@ from dangjian_kb.model import urls
 from dangjian_kb.model.collection import ALL, BY_NAME, is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
-from dangjian_kb.site import basis_view
+from dangjian_kb.site import basis_view, template_page
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,10 @@ FINDER_JS = "assets/dangjian_kb/finder.js"
 
 # Card rows after collection, category and topic, in reading order.
 CARD_FIELDS = (
+    ("doctype", "文种"),
+    ("issuer", "发文"),
+    ("recipient", "主送"),
+    ("usage", "用途"),
     ("source", "来源"),
     ("kind", "类型"),
     ("unit", "单位"),
@@ -76,7 +80,12 @@ CARD_FIELDS = (
     ("updated", "更新"),
 )
 
-COLLECTION_URL = {"handbook": urls.HANDBOOK, "problems": urls.PROBLEMS, "cases": urls.CASES}
+COLLECTION_URL = {
+    "handbook": urls.HANDBOOK,
+    "problems": urls.PROBLEMS,
+    "cases": urls.CASES,
+    "templates": urls.TEMPLATES,
+}
 
 
 class Views:
@@ -135,11 +144,16 @@ class Views:
         ]
         return self.render("related.html", e.url, groups=groups) if groups else ""
 
+    def template_doc(self, e: Entry, body: str, main_html: str) -> str:
+        """A document template's page body: tools, fill-in form and the document itself."""
+        return self.render("template_doc.html", e.url, **template_page.context(e, body, main_html))
+
     # -- generated pages -----------------------------------------------------
     def pages(self) -> list[GeneratedPage]:
         pages = [
             self._collection_index("problems", urls.PROBLEMS, "问题库"),
             self._collection_index("cases", urls.CASES, "案例集"),
+            self._collection_index("templates", urls.TEMPLATES, "文书模板"),
             self._handbook_index(),
             self._tags_index(),
             self._stats(),
