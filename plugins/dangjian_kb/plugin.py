@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import html
 import json
-import logging
 import multiprocessing
 import os
 import time
@@ -23,15 +22,15 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from dangjian_kb.check import validate
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
-from dangjian_kb.search import finder_index, search_check
-from dangjian_kb.site import body_links, material_fix, nav
+from dangjian_kb.search import finder_index, slugs
+from dangjian_kb.site import body_links, nav
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
 
@@ -39,8 +38,8 @@ log = get_plugin_logger(__name__)
 LATEST_MARKER = "<!-- dangjian-kb:latest -->"
 ASSET_PREFIX = "assets/dangjian_kb/"
 ASSET_CSS = [ASSET_PREFIX + "kb.css"]
-# Material's offline search runs its worker through iframe-worker; ours is vendored (no CDN).
-WORKER_SHIM = ASSET_PREFIX + "vendor/iframe-worker/shim.js"
+# The header search box of every page (the index itself loads on first use).
+ASSET_JS = [ASSET_PREFIX + "kb-search.js"]
 
 
 def _timed(method):
@@ -69,8 +68,6 @@ class DangjianKBConfig(base.Config):
     """Taxonomy file relative to the root; the shipped five focuses when it does not exist."""
     synonyms = c.Type(str, default="synonyms.yml")
     """Synonym groups for the finder, relative to the root; the shipped list when it does not exist."""
-    search_selftest = c.Type(bool, default=True)
-    """Fail the build when words of the content cannot be found in the site-wide search index."""
     today = c.Optional(c.Type(str))
     """Fixed 'today' (YYYY-MM-DD) for review dates; for reproducible builds and tests."""
 
@@ -93,12 +90,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
-    @event_priority(50)  # before material's offline plugin, which adds a CDN shim unless one is set
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.root = (base_dir / self.config.root).resolve()
-        # jieba (used by the search plugin) logs its dictionary loading at DEBUG on every build.
-        logging.getLogger("jieba").setLevel(logging.WARNING)
         self.today = dt.date.fromisoformat(self.config.today) if self.config.today else dt.date.today()
         # Stable addresses are the .html form of the content model, served or offline.
         config.use_directory_urls = False
@@ -107,30 +101,19 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         at = next((i for i, d in enumerate(dirs) if Path(d).parts[-2:] == ("material", "templates")), len(dirs) - 1)
         if theme_dir not in dirs:
             dirs.insert(at, theme_dir)
-        self._configure_search(config)
-        polyfills = config.extra.setdefault("polyfills", [])
-        if WORKER_SHIM not in polyfills:
-            polyfills.append(WORKER_SHIM)
+        # Heading anchors keep their words (#换届要提前多久准备, not #_1): the index uses the same slugs.
+        config.mdx_configs.setdefault("toc", {})["slugify"] = slugs.slugify
+        self.docs_dir = str(Path(config.docs_dir).resolve())
         for name in ASSET_CSS:
             if name not in config.extra_css:
                 config.extra_css.append(name)
+        for name in ASSET_JS:
+            if name not in config.extra_javascript:
+                config.extra_javascript.append(name)
         return config
 
-    @staticmethod
-    def _search_plugin(config: MkDocsConfig):
-        return config.plugins.get("material/search") or config.plugins.get("search")
-
-    def _configure_search(self, config: MkDocsConfig) -> None:
-        """Give material's jieba the Party-affairs dictionary so 三会一课 stays one word."""
-        search = self._search_plugin(config)
-        if search is not None and hasattr(search.config, "jieba_dict_user") and not search.config.jieba_dict_user:
-            search.config.jieba_dict_user = str(resources.files("dangjian_kb").joinpath("data", "userdict.txt"))
-
-    @event_priority(-50)  # after the search plugin wrote its index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._write_finder_index(config)
-        self._fix_theme_search(config)
-        self._selftest(config)
         log.debug(f"插件自身耗时 {self.own_seconds:.2f} 秒")
         target = os.environ.get("DANGJIAN_KB_TIMINGS")
         if target:  # read by bench/bench_build.py
@@ -138,25 +121,6 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
                 json.dumps({"plugin_seconds": self.own_seconds, "steps": self.own_by_step}), "utf-8"
             )
         self.own_seconds, self.own_by_step = 0.0, {}
-
-    @_timed
-    def _fix_theme_search(self, config: MkDocsConfig) -> None:
-        if self._search_plugin(config) is not None and not material_fix.patch_site(Path(config.site_dir)):
-            log.info("未找到 mkdocs-material 搜索分词代码的已知版本，未做修正（站内搜索可能漏掉查询的最后一个词）。")
-
-    @_timed
-    def _selftest(self, config: MkDocsConfig) -> None:
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if self.kb is None or not self.config.search_selftest or not path.is_file():
-            return
-        words = search_check.known_words(self.kb)
-        absent = search_check.missing(path.read_text("utf-8"), words)
-        if absent and not self.serving:
-            raise PluginError(search_check.message(absent, len(words)))
-        if absent:
-            log.error(search_check.message(absent, len(words)))
-        else:
-            log.info(f"站内搜索自检通过：{len(words)} 个词均可检索。")
 
     @_timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -176,9 +140,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.stamp = self._stamp()
         extra = [self.views.about(self.stamp), self.views.print_page(self._markdown_renderer(config))]
         for page in self.views.pages() + extra:
-            # Index, tag and print pages repeat entries' titles and text; kept out of the
-            # site-wide search so that results are the entries themselves.
-            self._add(files, config, page.src_uri, page.title, "", searchable=False)
+            self._add(files, config, page.src_uri, page.title, "")
             self.generated[page.src_uri] = page
         self._add_package_assets(files, config)
         self._start_finder_index()
@@ -211,6 +173,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             str(self.root / self.config.taxonomy),
             str(self.root / self.config.synonyms),
             self.today.isoformat(),
+            self.docs_dir,
         )
         try:
             # spawn, not fork: `mkdocs serve` runs threads, and a forked child may inherit a held lock
@@ -262,12 +225,12 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         return kb
 
     @staticmethod
-    def _add(files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str, searchable: bool = True) -> None:
+    def _add(files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str) -> None:
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             files.remove(existing)
         front = "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n"
-        front += "---\n" if searchable else "search:\n  exclude: true\n---\n"
+        front += "---\n"
         files.append(File.generated(config, src_uri, content=front + body, inclusion=InclusionLevel.NOT_IN_NAV))
 
     @_timed
