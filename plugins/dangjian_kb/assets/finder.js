@@ -44,13 +44,16 @@
     var search = params.toString();
     return location.pathname + (search ? "?" + search : "");
   }
-  function writeState(push) {
-    var url = address(current);
-    if (url === location.pathname + location.search) return;
+  /* The first change after a committed query (page load, Enter, a facet) opens a new history
+   * entry; typing then rewrites that entry; Enter commits it. Back returns to the query before. */
+  var draft = false;
+  function writeState(commit) {
+    var url = address(current), same = url === location.pathname + location.search;
     try {
-      if (push) history.pushState(null, "", url);
-      else history.replaceState(null, "", url);
+      if (!same && !draft) history.pushState(null, "", url);
+      else if (!same) history.replaceState(null, "", url);
     } catch (e) { /* some file:// browsers refuse; the page still works */ }
+    draft = !commit && (draft || !same);
   }
 
   /* ---- facets: chips, counted over the matches narrowed by the other facets ---- */
@@ -230,12 +233,13 @@
     });
     $("kb-finder-form").addEventListener("submit", function (ev) { ev.preventDefault(); });
     window.addEventListener("popstate", function () {
+      draft = false;
       current = readState();
       el.input.value = current.q;
-      update(false);
+      update(true);
     });
     if (window.matchMedia("(min-width: 45em)").matches) el.sheet.open = true;
-    update(false);
+    update(true);
     if (!current.q) el.input.focus();
     window.KB_FINDER_READY_MS = performance.now();
     document.documentElement.setAttribute("data-kb-finder", "ready");

@@ -105,8 +105,16 @@
     this.stop.forEach(function (w) { stripped = stripped.split(w).join(" "); });
     var typed = new Map(), order = [];
     var rs = runs(stripped), multi = rs.some(function (r) { return r.length > 1; });
-    rs.forEach(function (run) {
-      if (!isWord(run) && run.length === 1 && multi) return; // a lone 交 finds only noise
+    var extra = [];
+    rs.forEach(function (run, r) {
+      if (!isWord(run) && run.length === 1 && multi) {
+        // a lone 交 finds only noise; joined to its neighbours (交党 in 党费怎么交 → 交党费)
+        // it says what is done, and ranks, without counting for the floor
+        var before = rs[r - 1], after = rs[r + 1];
+        if (before && !isWord(before)) extra.push(before.slice(-1) + run, run + before[0]);
+        if (after && !isWord(after)) extra.push(run + after[0], after.slice(-1) + run);
+        return;
+      }
       var seq = [];
       if (isWord(run) || run.length === 1) seq.push(run);
       else for (var j = 0; j < run.length - 1; j++) seq.push(run.slice(j, j + 2));
@@ -117,6 +125,9 @@
         typed.set(t, { weight: 1, group: -1, df0: df0, inner: inner, prev: seq[k - 1], next: seq[k + 1] });
         order.push(t);
       });
+    });
+    extra.forEach(function (t) {
+      if (!typed.has(t) && self.list(t).length) typed.set(t, { weight: 1, group: -1, df0: false, inner: false });
     });
     this.index.terms.forEach(function (term) {
       if (term.length > 2 && stripped.indexOf(term) !== -1 && !typed.has(term)) {
