@@ -8,8 +8,11 @@
   "use strict";
   var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
   var SYNONYM_WEIGHT = 0.6;
-  var FLOOR_COVER = (window.KB_TUNE || {}).cover || 0.4;   // share of the query (idf-weighted) an entry must contain
-  var FLOOR_RELATIVE = (window.KB_TUNE || {}).rel || 0.08; // and a score of at least this share of the best one
+  /* The relevance floor, on coverage: the idf-weighted share of the query's words an entry
+   * contains. A query that no entry covers to QUERY_COVER is off-topic (没有找到); otherwise
+   * entries covering ENTRY_COVER are shown, down to SCORE_SHARE of the best score. Measured on
+   * tests/data/search_eval.yml: off-topic queries reach at most 0.4, answered ones 0.6 and up. */
+  var QUERY_COVER = 0.5, ENTRY_COVER = 0.25, SCORE_SHARE = 0.05;
   var OTHER_SECTIONS = 0.25; // weight of sections other than the best one
   var LAST = "0123456789abcdefghijklmnopqrstuv";
 
@@ -202,7 +205,7 @@
       if (slot === self.docs[doc].first) { b.fields = score; return; }
       if (score > b.top) { b.rest += b.top; b.top = score; b.slot = slot; } else b.rest += score;
     });
-    var results = [];
+    var results = [], bestCover = 0;
     best.forEach(function (b, doc) {
       var terms = docTerms.get(doc), groups = docGroups.get(doc), have = 0;
       p.counted.forEach(function (t) {
@@ -210,13 +213,15 @@
         if ((terms && terms.has(t)) || self.common.has(t) || (x.group >= 0 && groups && groups.has(x.group))) have += idf.get(t);
       });
       var cover = have / total;
-      if (cover < FLOOR_COVER) return;
+      if (cover < ENTRY_COVER) return;
+      bestCover = Math.max(bestCover, cover);
       var d = self.docs[doc];
       var score = (b.fields + b.top + OTHER_SECTIONS * b.rest) * d.boost * (0.25 + cover * cover);
-      results.push({ doc: doc, slot: b.slot >= 0 ? b.slot : d.first, score: score });
+      results.push({ doc: doc, slot: b.slot >= 0 ? b.slot : d.first, score: score, cover: cover });
     });
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    var floor = results.length ? results[0].score * FLOOR_RELATIVE : 0;
+    if (bestCover < QUERY_COVER) results = [];
+    var floor = results.length ? results[0].score * SCORE_SHARE : 0;
     results = results.filter(function (r) { return r.score >= floor; });
     return { results: results, tried: p.tried, needles: p.needles };
   };
