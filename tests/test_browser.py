@@ -284,6 +284,21 @@ def test_header_ime_composition_does_not_submit(shipped, page):
     page.wait_for_url("**/finder.html?q=*")
 
 
+def test_slash_focuses_the_header_box(shipped, page):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((shipped / "handbook" / "HB-1.3.html").as_uri())
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "kb-hs-q"
+    page.keyboard.type("换届")
+    page.wait_for_function("document.getElementById('kb-hs-form').dataset.query === '换届'")
+    page.keyboard.press("ArrowDown")
+    selected = page.get_attribute("#kb-hs-list [aria-selected=true]", "data-entry-id")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{selected}.html*")
+    assert errors == []
+
+
 def test_header_find_nothing(shipped, page):
     page.goto((shipped / "index.html").as_uri())
     assert browser.header_results(page, "区块链加密货币") == []

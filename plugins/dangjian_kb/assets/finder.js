@@ -110,6 +110,7 @@
       el.facets.appendChild(group);
       if (name === "tag") showTags(group, group.querySelector("input"));
     });
+    el.sheet.hidden = !el.facets.children.length && !active;
     el.sheetCount.textContent = active ? "（已选 " + active + "）" : "";
     if (active) {
       var clear = node("button", "kb-chip kb-chip--clear", "清除筛选");

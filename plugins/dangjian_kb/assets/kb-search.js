@@ -302,6 +302,7 @@
     s.id = "kb-index-script";
     s.src = src;
     s.onload = start;
+    window.KB_SEARCH_LOAD_AT = performance.now();
     s.onerror = function () { document.documentElement.setAttribute("data-kb-search", "failed"); };
     document.head.appendChild(s);
   }
@@ -399,6 +400,9 @@
       timer = setTimeout(render, 40);
     }
     function load() { ready(src, function () { if (input.value.trim()) render(); }); }
+    // the index starts loading when a pointer or finger reaches the box, before the first key
+    form.addEventListener("pointerenter", load);
+    form.addEventListener("touchstart", load, { passive: true });
     input.addEventListener("focus", load);
     input.addEventListener("compositionstart", function () { composing = true; });
     input.addEventListener("compositionend", function () { composing = false; schedule(); });
