@@ -65,7 +65,12 @@ def quality(site: Path) -> dict[str, dict]:
         page.wait_for_selector("html[data-kb-finder=ready]")
         for q in queries:
             finder.append((q["q"], browser.finder_results(page, q["q"]), q["relevant"]))
-    return {"header box": scores(header), "finder": scores(finder)}
+    held = [q.get("heldout", False) for q in queries]
+    return {
+        "header box": scores(header),
+        "finder": scores(finder),
+        "finder, held-out queries only": scores([r for r, h in zip(finder, held) if h]),
+    }
 
 
 def _page_bytes(site: Path, page_html: Path) -> int:
