@@ -29,6 +29,7 @@ def site(kb_factory) -> Site:
     kb.case(id="C-0001")
     configure(kb)
     kb.write("docs/contributing.md", "# 投稿指南\n\n## 在网页上投稿\n\n填写表单。\n")
+    kb.write("docs/hidden.md", "---\ntitle: 目录页\nsearch:\n  exclude: true\n---\n\n# 目录页\n\n只列出其他页面。\n")
     return built(build(kb.root))
 
 
@@ -70,6 +71,7 @@ def test_collections_travel_with_their_labels_and_site_pages_are_indexed(site: S
     assert ["pages", "网站页面"] in idx["collections"]
     urls = [d[idx["fields"].index("url")] for d in idx["docs"]]
     assert "contributing.html" in urls and idx["contribute"] == "contributing.html"
+    assert "hidden.html" not in urls  # search: {exclude: true} in its front matter
 
 
 def test_pages_carry_the_header_box_and_no_index(site: Site):

@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.check.rules_body import lines_outside_code
+from dangjian_kb.model.findings import Collector
 from dangjian_kb.search.search_text import plain
 from dangjian_kb.search.slugs import slugify, unique
 
@@ -15,7 +17,6 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _INLINE = re.compile(r"<[^>]+>|[*_`~]+")
-_FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ class SitePage:
 
 
 def site_pages(docs_dir: Path | None) -> list[SitePage]:
-    """The site's own Markdown pages (home, 投稿指南): searchable like entries."""
+    """The site's own Markdown pages (投稿指南 …): searchable like entries, unless their front
+    matter says ``search: {exclude: true}`` as material's search understood it."""
     if docs_dir is None or not docs_dir.is_dir():
         return []
     pages = []
@@ -75,8 +77,12 @@ def site_pages(docs_dir: Path | None) -> list[SitePage]:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        body = _FRONT.sub("", text.replace("\r\n", "\n"))
-        sections = split(body)
+        parsed = parse_file(text.replace("\r\n", "\n"), Collector(path.name))
+        meta = parsed.data if isinstance(parsed.data, dict) else {}
+        search = meta.get("search")
+        if isinstance(search, dict) and search.get("exclude") is True:
+            continue  # the page asks to stay out of search (the home page lists other pages)
+        sections = split(parsed.body if parsed.data is not None else text)
         titled = [s for s in sections if s.heading and not s.anchor]
         title = titled[0].heading if titled else path.stem
         url = path.relative_to(docs_dir).with_suffix(".html").as_posix()
