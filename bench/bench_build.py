@@ -3,7 +3,7 @@
 Side by side in one run, on the same synthetic Markdown:
   * plain  — mkdocs-material + search + navigation.prune, every entry a page in the sidebar
              (what MkDocs does without our plugin);
-  * kb     — the dangjian-kb plugin (entries out of the sidebar, index pages) + search + offline.
+  * kb     — the dangjian-kb plugin (entries out of the sidebar, index pages, its own search index).
 Reports build wall time and peak memory (median of --runs), median entry-page size and the
 share of the build spent in the plugin's own event handlers.
 

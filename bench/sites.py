@@ -65,7 +65,7 @@ def write_config(kb: Path, name: str, plugins: str, features: str = "navigation.
     return cfg
 
 
-KB_PLUGINS = "  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-]+'\n  - dangjian-kb\n  - offline\n"
+KB_PLUGINS = "  - dangjian-kb\n"  # no material search: the header box is ours
 
 
 def run_child(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:

@@ -9,7 +9,6 @@ import http.server
 import os
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,54 +83,9 @@ def finder_results(page, query: str) -> list[str]:
     return page.eval_on_selector_all("#kb-results [data-entry-id]", "els => els.map(e => e.dataset.entryId)")
 
 
-def _settled_results(page, interval_ms: int = 250, rounds: int = 40) -> list[str]:
-    """Result links once two looks in a row agree (material renders results in batches)."""
-    script = "() => [...document.querySelectorAll('.md-search-result__item > a')].map(e => e.href)"
-    last = page.evaluate(script)
-    for _ in range(rounds):
-        page.wait_for_timeout(interval_ms)
-        now = page.evaluate(script)
-        if now == last:
-            return now
-        last = now
-    return last
-
-
-def site_search_results(page, query: str, timeout_s: float = 60) -> list[str]:
-    """Type ``query`` into mkdocs-material's search box; return result page addresses in order.
-
-    Material drops what is typed while its worker is still building the index (the box keeps
-    saying 键入以开始搜索) and ignores the same text typed again, so, like a user, retype with a
-    trailing space until it answers. Once it has answered on this page, a query that still
-    shows 键入以开始搜索 is one material cannot search (no results)."""
-    meta = "document.querySelector('.md-search-result__meta').textContent"
-    page.click("input.md-search__input")
-    deadline = time.monotonic() + timeout_s
-    attempt = 0
-    while True:
-        # The whole query at once, then a key release: material reads the box on keyup, so it
-        # never searches a half-typed prefix whose late results could be taken for the answer.
-        page.fill("input.md-search__input", "")  # clear the previous answer first
-        page.press("input.md-search__input", "End")
-        try:
-            page.wait_for_function(f"() => !/结果|没有/.test({meta})", timeout=2_000)
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: the box was already empty
-            pass
-        page.fill("input.md-search__input", query + " " * (attempt % 2))
-        page.press("input.md-search__input", "End")
-        try:
-            page.wait_for_function(f"() => /结果|没有/.test({meta})", timeout=2_000)
-            break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError
-            attempt += 1
-            ready = page.evaluate("window.__kbSearchAnswered === true")
-            if (ready and attempt >= 2) or time.monotonic() > deadline:
-                return []
-    page.evaluate("window.__kbSearchAnswered = true")
-    hrefs = _settled_results(page)
-    seen: list[str] = []
-    for href in hrefs:
-        page_url = href.split("?")[0].split("#")[0]
-        if page_url not in seen:
-            seen.append(page_url)
-    return seen
+def header_results(page, query: str) -> list[str]:
+    """Type ``query`` into the header search box of the open page; return the ids (or page
+    addresses) of the dropdown's results in rank order, once it has answered this query."""
+    page.fill("#kb-hs-q", query)
+    page.wait_for_function("q => document.getElementById('kb-hs-form').dataset.query === q", arg=query, timeout=10_000)
+    return page.eval_on_selector_all("#kb-hs-list [data-entry-id]", "els => els.map(e => e.dataset.entryId)")

@@ -1,6 +1,7 @@
 """What a member sees in a real browser (Debian's Chromium through Playwright): the problem
-finder over file:// and http, its facets, address and keyboard; the site-wide search; and the
-offline bundle opened from file:// with every other request aborted."""
+finder over file:// and http, its facets, address and keyboard; the header search box of every
+page (dropdown, Enter, IME); the phone layout; and the offline bundle opened from file:// with
+every other request aborted."""
 
 from __future__ import annotations
 
@@ -81,7 +82,9 @@ def test_finder_puts_the_answer_first(shipped, page, transport):
             ids = browser.finder_results(page, "党员老是不按时交党费怎么办")
     assert ids[0] == "P-0012"
     card = page.locator("#kb-results li").first
-    assert "解决建议" in card.inner_text()  # the first lines of the answer, not only the title
+    # a passage of the entry with the words of the query marked, not only the title
+    marks = card.locator(".kb-result__snippet mark").all_inner_texts()
+    assert marks and any("党费" in m or "按时" in m for m in marks), marks
 
 
 def test_finder_understands_partial_words_and_synonyms(shipped, page):
@@ -95,16 +98,32 @@ def test_facets_narrow_results_and_counts_follow(shipped, page):
     open_finder(page, (shipped / "finder.html").as_uri())
     browser.finder_results(page, "党费")
     before = page.eval_on_selector_all("#kb-results [data-entry-id]", "els => els.length")
-    page.select_option("select[name=collection]", "cases")
+    page.click("[data-facet=collection] .kb-chip[data-value=cases]")
     page.wait_for_function("new URLSearchParams(location.search).get('collection') === 'cases'")
     ids = page.eval_on_selector_all("#kb-results [data-entry-id]", "els => els.map(e => e.dataset.entryId)")
     assert ids and all(i.startswith("C-") for i in ids)
     assert len(ids) < before
+    assert page.get_attribute("[data-facet=collection] .kb-chip[data-value=cases]", "aria-pressed") == "true"
     # the category facet now counts only cases
     counts = page.eval_on_selector_all(
-        "select[name=category] option[data-count]", "els => els.map(e => +e.dataset.count)"
+        "[data-facet=category] .kb-chip[data-count]", "els => els.map(e => +e.dataset.count)"
     )
     assert sum(counts) == len(ids)
+    # the count says how many are shown: only results above the relevance floor
+    assert page.inner_text("#kb-count") == f"找到 {len(ids)} 条"
+
+
+def test_tag_facet_lists_only_tags_of_the_matches_and_is_searchable(shipped, page):
+    open_finder(page, (shipped / "finder.html").as_uri())
+    browser.finder_results(page, "换届")
+    tags = page.eval_on_selector_all("[data-facet=tag] .kb-chip", "els => els.map(e => e.dataset.value)")
+    ids = page.eval_on_selector_all("#kb-results [data-entry-id]", "els => els.map(e => e.dataset.entryId)")
+    assert 0 < len(tags) < 339 and ids
+    page.fill("[data-facet=tag] input", "换届")
+    visible = page.eval_on_selector_all(
+        "[data-facet=tag] .kb-chip:not([hidden])", "els => els.map(e => e.dataset.value)"
+    )
+    assert visible and all("换届" in v for v in visible)
 
 
 def test_query_and_facets_round_trip_through_the_address(shipped, page):
@@ -118,24 +137,59 @@ def test_query_and_facets_round_trip_through_the_address(shipped, page):
     assert query == {"q": ["党费基数"], "collection": ["problems"]}
 
 
-def test_a_bookmarked_query_opens_the_finder_not_the_theme_search(shipped, page):
-    """material reads ?q= too; on the finder page its search overlay must stay closed."""
-    open_finder(page, (shipped / "finder.html").as_uri() + "?q=%E5%85%9A%E8%B4%B9")
-    page.wait_for_timeout(1000)  # material opens its overlay once its search worker is up
-    assert page.evaluate("document.getElementById('__search').checked") is False
-    assert parse_qs(urlsplit(page.url).query) == {"q": ["党费"]}
-
-
-def test_finder_has_focus_and_enter_opens_the_first_result(shipped, page):
+def test_enter_keeps_the_list_and_back_returns_to_the_previous_query(shipped, page):
+    """A phone's 搜索 key is Enter: it shows the list (and commits the query to the history)."""
     open_finder(page, (shipped / "finder.html").as_uri())
     assert page.evaluate("document.activeElement.id") == "kb-finder-q"
     page.keyboard.type("三会一课走过场")
-    page.wait_for_function("new URLSearchParams(location.search).get('q') === '三会一课走过场'")
-    expected = page.get_attribute("#kb-results [data-entry-id]", "data-entry-id")
-    assert expected == "P-0033"
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/{expected}.html")
-    assert page.locator("h1").first.inner_text()
+    page.wait_for_function("new URLSearchParams(location.search).get('q') === '三会一课走过场'")
+    assert page.get_attribute("#kb-results [data-entry-id]", "data-entry-id") == "P-0033"
+    assert page.url.split("?")[0].endswith("/finder.html")  # no jump to the first result
+    page.fill("#kb-finder-q", "党费基数")
+    page.press("#kb-finder-q", "Enter")
+    page.wait_for_function("new URLSearchParams(location.search).get('q') === '党费基数'")
+    page.go_back()
+    page.wait_for_function("document.getElementById('kb-finder-q').value === '三会一课走过场'")
+    assert page.get_attribute("#kb-results [data-entry-id]", "data-entry-id") == "P-0033"
+
+
+def test_finder_composition_enter_does_not_commit(shipped, page):
+    open_finder(page, (shipped / "finder.html").as_uri())
+    page.fill("#kb-finder-q", "党费")
+    page.wait_for_function("new URLSearchParams(location.search).get('q') === '党费'")
+    length = page.evaluate("history.length")
+    page.dispatch_event("#kb-finder-q", "compositionstart")
+    page.evaluate(
+        """() => document.getElementById('kb-finder-q').dispatchEvent(new KeyboardEvent('keydown',
+        {key: 'Enter', isComposing: true, bubbles: true, cancelable: true}))"""
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("history.length") == length
+
+
+def test_find_nothing_says_so_and_helps(shipped, page):
+    open_finder(page, (shipped / "finder.html").as_uri())
+    assert browser.finder_results(page, "区块链加密货币") == []
+    assert page.inner_text("#kb-count") == "没有找到"
+    empty = page.inner_text("#kb-empty")
+    assert "没有找到" in empty and "按分类浏览" in empty and "换个说法" in empty
+    assert page.locator("#kb-empty a[href$='contributing.html']").count() == 1
+    assert page.locator("#kb-empty a[href*='categories/']").count() >= 3
+    # synonyms tried are named
+    browser.finder_results(page, "政审 区块链加密货币")
+    assert "政治审查" in page.inner_text("#kb-empty")
+
+
+@pytest.mark.parametrize("query", ["constructor", "__proto__", "toString hasOwnProperty", "valueOf"])
+def test_any_word_is_data(shipped, page, query):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_finder(page, (shipped / "finder.html").as_uri())
+    assert browser.finder_results(page, query) == []
+    page.goto((shipped / "index.html").as_uri())
+    assert browser.header_results(page, query) == []
+    assert errors == []
 
 
 def test_hostile_title_is_text_in_result_cards(kb, page):
@@ -163,17 +217,124 @@ def test_hostile_title_is_text_in_result_cards(kb, page):
     assert page.dialogs == []
 
 
-# ---------------------------------------------------------------- site-wide search
+# ---------------------------------------------------------------- the header search box
 
 
-def test_site_search_finds_a_chinese_word(shipped, page):
+def test_pages_load_no_index_until_the_box_is_used(shipped, page):
+    loaded = []
+    page.on("request", lambda r: loaded.append(r.url))
+    page.goto((shipped / "problems" / "P-0012.html").as_uri())
+    page.wait_for_load_state("load")
+    assert not [u for u in loaded if "finder_index" in u or "search_index" in u]
+    page.focus("#kb-hs-q")
+    page.wait_for_selector("html[data-kb-search=ready]")
+    assert [u for u in loaded if u.endswith("finder_index.js")]
+
+
+def test_header_box_shows_results_as_you_type_with_highlight(shipped, page):
+    page.goto((shipped / "handbook" / "HB-2.2.html").as_uri())
+    ids = browser.header_results(page, "三会一课")
+    assert {"P-0033", "HB-4.1"} <= set(ids[:5])
+    first = page.locator("#kb-hs-list [role=option]").first
+    assert first.locator("mark").count() >= 1
+    assert "三会一课" in "".join(first.locator("mark").all_inner_texts())
+    text = first.inner_text()
+    assert any(label in text for label in ("问题库", "规范化手册"))  # the collection's label
+    # site pages (docs/) are searchable too
+    assert "contributing.html" in browser.header_results(page, "投稿指南")[:3]
+
+
+def test_header_box_quotes_the_answering_passage_at_its_anchor(shipped, page):
     page.goto((shipped / "index.html").as_uri())
-    urls = browser.site_search_results(page, "三会一课")
-    # every entry titled with the word is found (material's own ranking decides the order)
-    assert {u.rsplit("/", 2)[-2] + "/" + u.rsplit("/", 1)[-1] for u in urls} >= {
-        "problems/P-0033.html",
-        "handbook/HB-4.1.html",
-    }
+    ids = browser.header_results(page, "支部换届要提前多久请示")
+    assert ids[0] == "HB-1.3"
+    first = page.locator("#kb-hs-list [role=option]").first
+    assert "换届要提前多久准备" in first.inner_text()
+    href = first.locator("a").get_attribute("href")
+    assert href.endswith("handbook/HB-1.3.html#%E5%B8%B8%E8%A7%81%E9%97%AE%E9%A2%98"), href  # #常见问题
+    first.locator("a").click()
+    page.wait_for_url("**/HB-1.3.html#*")
+    assert page.evaluate("decodeURIComponent(location.hash)") == "#常见问题"
+    assert page.locator("h2#常见问题").count() == 1
+
+
+def test_header_enter_opens_the_finder_with_the_query(shipped, page):
+    page.goto((shipped / "problems" / "P-0012.html").as_uri())
+    browser.header_results(page, "党费怎么交")
+    page.press("#kb-hs-q", "Enter")
+    page.wait_for_url("**/finder.html?q=*")
+    page.wait_for_selector("html[data-kb-finder=ready]")
+    assert page.input_value("#kb-finder-q") == "党费怎么交"
+    assert page.locator("#kb-results [data-entry-id]").count() > 0
+
+
+def test_header_ime_composition_does_not_submit(shipped, page):
+    page.goto((shipped / "index.html").as_uri())
+    browser.header_results(page, "党费")
+    page.dispatch_event("#kb-hs-q", "compositionstart")
+    page.evaluate(
+        """() => document.getElementById('kb-hs-q').dispatchEvent(new KeyboardEvent('keydown',
+        {key: 'Enter', keyCode: 229, isComposing: true, bubbles: true, cancelable: true}))"""
+    )
+    page.press("#kb-hs-q", "Enter")  # the IME's Enter: still composing, confirms characters only
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/index.html")
+    page.dispatch_event("#kb-hs-q", "compositionend")
+    page.press("#kb-hs-q", "Enter")
+    page.wait_for_url("**/finder.html?q=*")
+
+
+def test_slash_focuses_the_header_box(shipped, page):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((shipped / "handbook" / "HB-1.3.html").as_uri())
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "kb-hs-q"
+    page.keyboard.type("换届")
+    page.wait_for_function("document.getElementById('kb-hs-form').dataset.query === '换届'")
+    page.keyboard.press("ArrowDown")
+    selected = page.get_attribute("#kb-hs-list [aria-selected=true]", "data-entry-id")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{selected}.html*")
+    assert errors == []
+
+
+def test_header_find_nothing(shipped, page):
+    page.goto((shipped / "index.html").as_uri())
+    assert browser.header_results(page, "区块链加密货币") == []
+    assert "没有找到" in page.inner_text("#kb-hs-status")
+
+
+def test_phone_layout(shipped, chrome):
+    shots = Path("/tmp/search-shots")
+    shots.mkdir(exist_ok=True)
+    context = chrome.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto((shipped / "problems" / "P-0012.html").as_uri())
+        box = page.locator("#kb-hs-q").bounding_box()
+        assert box and box["width"] >= 120 and box["x"] + box["width"] <= 390
+        browser.header_results(page, "党费怎么交")
+        panel = page.locator("#kb-hs-panel").bounding_box()
+        assert panel["width"] >= 380 and panel["x"] >= 0
+        page.screenshot(path=str(shots / "phone-header-dropdown.png"))
+        page.goto((shipped / "finder.html").as_uri() + "?q=" + "党费")
+        page.wait_for_selector("html[data-kb-finder=ready]")
+        assert page.evaluate("document.getElementById('kb-sheet').open") is False  # a tap away
+        page.screenshot(path=str(shots / "phone-finder.png"))
+        page.click("#kb-sheet summary")
+        heights = page.eval_on_selector_all(
+            "#kb-facets .kb-chip:not([hidden]), #kb-sheet summary, #kb-facets input",
+            "els => els.map(e => e.getBoundingClientRect().height)",
+        )
+        assert heights and min(heights) >= 44, heights
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(shots / "phone-finder-facets.png"), full_page=False)
+        page.goto((shipped / "finder.html").as_uri() + "?q=" + "区块链加密货币")
+        page.wait_for_selector("html[data-kb-finder=ready]")
+        page.screenshot(path=str(shots / "phone-finder-nothing.png"))
+    finally:
+        context.close()
 
 
 # ---------------------------------------------------------------- the offline bundle
@@ -207,27 +368,13 @@ def test_bundle_works_from_file_with_no_network(bundle, page):
     page.click("a[href='P-0012.html']")
     assert page.url.endswith("/problems/P-0012.html")
     assert "党费" in page.locator("h1").first.inner_text()
-    # the site-wide search
-    assert browser.site_search_results(page, "党费")
+    # the header search box
+    assert "P-0012" in browser.header_results(page, "党费")
     # the finder
     page.goto((bundle / "finder.html").as_uri())
     page.wait_for_selector("html[data-kb-finder=ready]")
     assert browser.finder_results(page, "换届请示怎么写")[:3].count("HB-1.4") == 1
     assert blocked == [], f"requests left file://: {blocked}"
-
-
-def test_site_search_uses_the_last_word_of_a_chinese_query(shipped, page):
-    """mkdocs-material alone searches 党员* 发展* 对* for 党员发展对象 (its segmenter stops one
-    character short); with our fix of its worker the entries about 发展对象 come first."""
-    page.goto((shipped / "index.html").as_uri())
-    urls = browser.site_search_results(page, "党员发展对象")
-    titles = [
-        page.locator(
-            f".md-search-result__item > a[href^='{u}'] h1, .md-search-result__item > a[href^='{u}'] h2"
-        ).first.inner_text()
-        for u in urls[:2]
-    ]
-    assert all("发展对象" in t.replace("\u200b", "") for t in titles), titles
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import docx
 import pytest
 import yaml
 from docx.enum.text import WD_COLOR_INDEX
+from playwright.sync_api import expect
 
 import browser
 from conftest import KBBuilder
@@ -401,7 +402,7 @@ def test_fill_in_form_from_file_updates_preview_print_and_survives_reload(site):
         page.reload()
         assert doc.locator(".kb-doc-title").inner_text() == "关于党支部名称换届选举的请示"
         page.click("[data-kb-action=copy]")
-        assert page.locator(".kb-tpl-status").inner_text() == "已复制全文"
+        expect(page.locator(".kb-tpl-status")).to_have_text("已复制全文")  # the clipboard answers asynchronously
         page.click("[data-kb-action=clear]")
         assert doc.locator(".kb-doc-title").inner_text() == "关于党支部名称换届选举的请示"
         assert page.evaluate("localStorage.getItem('dangjian-kb:template:T-0001')") == "{}"

@@ -6,9 +6,9 @@ this module only maps it onto MkDocs events.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
-import logging
 import multiprocessing
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -27,8 +27,8 @@ from dangjian_kb.check import validate
 from dangjian_kb.model import html_policy, rendering, urls
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
-from dangjian_kb.search import finder_index, search_check
-from dangjian_kb.site import basis_view, docx_export, material_fix, nav, site_dir, standards_pages, template_page
+from dangjian_kb.search import finder_index, search_text, slugs
+from dangjian_kb.site import basis_view, docx_export, nav, site_dir, standards_pages, template_page
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site import terms as terms_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
@@ -38,8 +38,8 @@ log = get_plugin_logger(__name__)
 SLOT = re.compile(r"(?:<p>)?<!--\s*dangjian-kb:(latest|standard)(?:\s+([A-Za-z0-9_.\-]+))?\s*-->(?:</p>)?")
 ASSET_PREFIX = "assets/dangjian_kb/"
 ASSET_CSS = [ASSET_PREFIX + name for name in ("kb.css", "terms.css", "standards.css", "template.css")]
-# Material's offline search runs its worker through iframe-worker; ours is vendored (no CDN).
-WORKER_SHIM = ASSET_PREFIX + "vendor/iframe-worker/shim.js"
+# The header search box of every page (the index itself loads on first use).
+ASSET_JS = [ASSET_PREFIX + "kb-search.js"]
 
 
 class _DateOption(c.BaseConfigOption[dt.date]):
@@ -65,8 +65,6 @@ class DangjianKBConfig(base.Config):
     """Synonym groups for the finder, relative to the root; the shipped list when it does not exist."""
     regulations = c.Type(str, default="regulations.yml")
     """Register of regulations (制度依据) relative to the root; without it basis stays free text."""
-    search_selftest = c.Type(bool, default=True)
-    """Fail the build when words of the content cannot be found in the site-wide search index."""
     today = c.Optional(_DateOption())
     """Fixed 'today' (a YAML date, 2026-06-01) for review dates; for reproducible builds and tests."""
     register = c.Type(str, default="organizations.yml")
@@ -99,8 +97,6 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         problem = site_dir.problem(Path(config.site_dir), base_dir)
         if problem:  # before MkDocs cleans the site folder: a symlinked or misplaced one is never emptied
             raise PluginError(problem)
-        # jieba (used by the search plugin) logs its dictionary loading at DEBUG on every build.
-        logging.getLogger("jieba").setLevel(logging.WARNING)
         self.today = self.config.today or dt.date.today()
         # Stable addresses are the .html form of the content model, served or offline.
         config.use_directory_urls = False
@@ -109,10 +105,12 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         at = next((i for i, d in enumerate(dirs) if Path(d).parts[-2:] == ("material", "templates")), len(dirs) - 1)
         if theme_dir not in dirs:
             dirs.insert(at, theme_dir)
-        self._configure_search(config)
-        polyfills = config.extra.setdefault("polyfills", [])
-        if WORKER_SHIM not in polyfills:
-            polyfills.append(WORKER_SHIM)
+        # Heading anchors keep their words (#换届要提前多久准备, not #_1): the index uses the same slugs.
+        config.mdx_configs.setdefault("toc", {})["slugify"] = slugs.slugify
+        self.docs_dir = str(Path(config.docs_dir).resolve())
+        for name in ASSET_JS:
+            if name not in config.extra_javascript:
+                config.extra_javascript.append(name)
         for name in ASSET_CSS:
             if name not in config.extra_css:
                 config.extra_css.append(name)
@@ -120,45 +118,16 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         config.markdown_extensions.append(rendering.EntryLinks(self.links))
         return config
 
-    @staticmethod
-    def _search_plugin(config: MkDocsConfig):
-        return config.plugins.get("material/search") or config.plugins.get("search")
-
-    def _configure_search(self, config: MkDocsConfig) -> None:
-        """Give material's jieba the Party-affairs dictionary so 三会一课 stays one word."""
-        search = self._search_plugin(config)
-        if search is not None and hasattr(search.config, "jieba_dict_user") and not search.config.jieba_dict_user:
-            search.config.jieba_dict_user = str(resources.files("dangjian_kb").joinpath("data", "userdict.txt"))
-
     @event_priority(-50)  # after the search plugin wrote its index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site_dir.mark(Path(config.site_dir))
         self._write_finder_index(config)
         self._write_docx(config)
-        self._fix_theme_search(config)
-        self._selftest(config)
 
     def _write_docx(self, config: MkDocsConfig) -> None:
         if self._docx is not None:
             self._docx.write(Path(config.site_dir))
             self._docx = None
-
-    def _fix_theme_search(self, config: MkDocsConfig) -> None:
-        if self._search_plugin(config) is not None and not material_fix.patch_site(Path(config.site_dir)):
-            log.info("未找到 mkdocs-material 搜索分词代码的已知版本，未做修正（站内搜索可能漏掉查询的最后一个词）。")
-
-    def _selftest(self, config: MkDocsConfig) -> None:
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if self.kb is None or not self.config.search_selftest or not path.is_file():
-            return
-        words = search_check.known_words(self.kb)
-        absent = search_check.missing(path.read_text("utf-8"), words)
-        if absent and not self.serving:
-            raise PluginError(search_check.message(absent, len(words)))
-        if absent:
-            log.error(search_check.message(absent, len(words)))
-        else:
-            log.info(f"站内搜索自检通过：{len(words)} 个词均可检索。")
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         with validate.gc_paused():
@@ -190,7 +159,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         for page in pages + [self.terms.page(self.views, self.stamp.built.date())] + extra + self.std_pages.pages():
             # Index, tag and print pages repeat entries' titles and text; kept out of the
             # site-wide search so that results are the entries themselves.
-            self._add(files, config, page.src_uri, page.title, "", searchable=False)
+            self._add(files, config, page.src_uri, page.title, "")
             self.generated[page.src_uri] = page
         self._add_package_assets(files, config)
         for uri, data in self.terms.calendars(self.stamp.built).items():
@@ -229,23 +198,23 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         return to_html
 
     def _start_finder_index(self) -> None:
-        """Build the finder's index in a worker process, in parallel with page rendering;
-        in-process where no worker can be started."""
-        args = (
-            str(self.root),
-            str(self.root / self.config.taxonomy),
-            str(self.root / self.config.synonyms),
-            self.today.isoformat(),
-            str(self.root / self.config.regulations),
-        )
+        """Build the search index from this build's knowledge base (one load per build) in a worker
+        process, in parallel with page rendering; in-process where no worker can be started."""
+        try:
+            synonyms = search_text.load_synonyms(self.root / self.config.synonyms)
+        except search_text.SynonymsError as exc:
+            raise PluginError(str(exc)) from None
+        # what is published: an entry `check` refuses is not previewed, so it is not found either
+        published = dataclasses.replace(self.kb, entries=[e for e in self.kb.entries if e.rel not in self.refused])
+        args = (published, synonyms, self.docs_dir)
         try:
             # spawn, not fork: `mkdocs serve` runs threads, and a forked child may inherit a held lock
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            self._finder_job = self._pool.submit(finder_index.script_for, *args)
+            self._finder_job = self._pool.submit(finder_index.script_from, *args)
         except (OSError, RuntimeError, ValueError) as exc:
             log.debug(f"no worker process for the finder index ({exc}); building it in-process")
             self._pool, self._finder_job = None, None
-            self._finder_script = finder_index.script_for(*args)
+            self._finder_script = finder_index.script_from(*args)
 
     def _write_finder_index(self, config: MkDocsConfig) -> None:
         if self._finder_job is not None:
@@ -298,16 +267,14 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             files.remove(existing)
         files.append(File.generated(config, uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
 
-    def _add(
-        self, files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str, searchable: bool = True
-    ) -> None:
+    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, title: str, body: str) -> None:
         self._checked(src_uri)
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             files.remove(existing)
         # The title never passes through YAML or Markdown: it is set on the page (escaped) in on_page_markdown.
         self.titles[src_uri] = title
-        front = "---\ngenerated: true\n---\n" if searchable else "---\nsearch:\n  exclude: true\n---\n"
+        front = "---\ngenerated: true\n---\n"
         files.append(File.generated(config, src_uri, content=front + body, inclusion=InclusionLevel.NOT_IN_NAV))
 
     @staticmethod

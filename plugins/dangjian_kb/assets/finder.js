@@ -1,125 +1,17 @@
-/* 问题检索 (the problem finder). Reads window.KB_FINDER_INDEX (built by finder_index.py) and
- * ranks entries by adding up precomputed BM25F weights of the query's tokens. Tokenization
- * mirrors search_text.py: NFKC + lower case, CJK bigrams, ASCII words, dictionary terms.
- * Content is only ever inserted with textContent: nothing from an entry is parsed as HTML. */
+/* 问题检索 (finder.html): the full result list of the site's search engine (kb-search.js),
+ * with facets as chips, the answering passage of each result highlighted, a find-nothing
+ * page that helps, and the query in the address (replaceState while typing, pushState on
+ * Enter, so sharing and the back button work). Text only through textContent. */
 (function () {
   "use strict";
-  var INDEX = window.KB_FINDER_INDEX;
   var FACETS = [
     ["collection", "库别"], ["category", "分类"], ["topic", "主题"],
     ["source", "来源"], ["kind", "类型"], ["tag", "标签"]
   ];
-  var LABELS = { handbook: "规范化手册", problems: "问题库", cases: "案例集", templates: "文书模板" };
-  var MAX_RESULTS = 50;
-  var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
+  var MAX_RESULTS = 50, TAGS_SHOWN = 12;
+  var S = null, engine = null, current = null, tagFilter = "", el = {};
 
-  function normalize(text) { return String(text || "").normalize("NFKC").toLowerCase(); }
-
-  function tokens(text, terms) {
-    text = normalize(text);
-    var out = [], m;
-    CJK.lastIndex = 0;
-    while ((m = CJK.exec(text)) !== null) {
-      var run = m[0];
-      if (/^[a-z0-9]/.test(run) || run.length === 1) { out.push(run); continue; }
-      for (var i = 0; i < run.length - 1; i++) out.push(run.slice(i, i + 2));
-    }
-    for (var t = 0; t < terms.length; t++) {
-      if (terms[t].length > 2 && text.indexOf(terms[t]) !== -1) out.push(terms[t]);
-    }
-    return out;
-  }
-
-  function stripQuestion(q, stop) {
-    for (var i = 0; i < stop.length; i++) q = q.split(stop[i]).join(" ");
-    return q;
-  }
-
-  /* Query tokens with weights: the words typed (1.0) and their synonyms (0.6). */
-  function queryTokens(query) {
-    var q = normalize(query), weights = {};
-    tokens(stripQuestion(q, INDEX.stop), INDEX.terms).forEach(function (t) { weights[t] = 1; });
-    INDEX.synonyms.forEach(function (group) {
-      var hit = group.some(function (w) { return q.indexOf(w) !== -1; });
-      if (!hit) return;
-      group.forEach(function (w) {
-        tokens(w, INDEX.terms).forEach(function (t) { if (!(t in weights)) weights[t] = 0.6; });
-      });
-    });
-    return weights;
-  }
-
-  var decoded = Object.create(null);
-  function postings(term) {
-    if (term in decoded) return decoded[term];
-    var raw = INDEX.postings[term], out = [];
-    if (raw) {
-      var doc = 0, parts = raw.split(",");
-      for (var i = 0; i < parts.length; i++) {
-        var dot = parts[i].indexOf(".");
-        doc += parseInt(parts[i].slice(0, dot), 36);
-        out.push(doc, parseInt(parts[i].slice(dot + 1), 36));
-      }
-    }
-    return (decoded[term] = out);
-  }
-
-  function rank(query) {
-    var weights = queryTokens(query), scores = new Map(), hits = new Map(), typed = 0;
-    Object.keys(weights).forEach(function (term) {
-      var p = postings(term), w = weights[term];
-      if (!p.length) return;
-      if (w === 1) typed++;
-      for (var i = 0; i < p.length; i += 2) {
-        scores.set(p[i], (scores.get(p[i]) || 0) + w * p[i + 1]);
-        if (w === 1) hits.set(p[i], (hits.get(p[i]) || 0) + 1);
-      }
-    });
-    var ranked = [];
-    scores.forEach(function (s, doc) {
-      // Entries that contain more of what was typed come first (coordination factor).
-      var coverage = typed ? (hits.get(doc) || 0) / typed : 1;
-      ranked.push([doc, s * (0.25 + coverage * coverage)]);
-    });
-    ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-    return ranked.map(function (r) { return r[0]; });
-  }
-
-  /* ---- facets ---- */
-  var F = {};
-  INDEX.fields.forEach(function (name, i) { F[name] = i; });
-  function values(doc, facet) {
-    var d = INDEX.docs[doc];
-    if (facet === "tag") return d[F.tags];
-    var v = d[F[facet]];
-    return v ? [v] : [];
-  }
-  function matches(doc, filters, except) {
-    for (var k in filters) {
-      if (k === except || !filters[k]) continue;
-      if (values(doc, k).indexOf(filters[k]) === -1) return false;
-    }
-    return true;
-  }
-
-  /* ---- page ---- */
-  var el = {};
   function $(id) { return document.getElementById(id); }
-
-  function readState() {
-    var params = new URLSearchParams(location.search), state = { q: params.get("q") || "", filters: {} };
-    FACETS.forEach(function (f) { var v = params.get(f[0]); if (v) state.filters[f[0]] = v; });
-    return state;
-  }
-
-  function writeState(state) {
-    var params = new URLSearchParams();
-    if (state.q) params.set("q", state.q);
-    FACETS.forEach(function (f) { if (state.filters[f[0]]) params.set(f[0], state.filters[f[0]]); });
-    var search = params.toString(), url = location.pathname + (search ? "?" + search : "");
-    try { history.replaceState(null, "", url); } catch (e) { /* some file:// browsers refuse; the page still works */ }
-  }
-
   function node(tag, cls, text) {
     var n = document.createElement(tag);
     if (cls) n.className = cls;
@@ -127,128 +19,251 @@
     return n;
   }
 
-  function renderFacets(state, base) {
+  function values(doc, facet) {
+    var d = engine.docs[doc];
+    if (facet === "tag") return d.tags;
+    var v = d[facet];
+    return typeof v === "string" && v ? [v] : [];
+  }
+  function matches(doc, filters, except) {
+    var ok = true;
+    filters.forEach(function (v, k) { if (k !== except && values(doc, k).indexOf(v) === -1) ok = false; });
+    return ok;
+  }
+  function label(facet, v) { return facet === "collection" ? engine.labels.get(v) || v : v; }
+
+  function readState() {
+    var params = new URLSearchParams(location.search), filters = new Map();
+    FACETS.forEach(function (f) { var v = params.get(f[0]); if (v) filters.set(f[0], v); });
+    return { q: params.get("q") || "", filters: filters };
+  }
+  function address(state) {
+    var params = new URLSearchParams();
+    if (state.q.trim()) params.set("q", state.q.trim());
+    FACETS.forEach(function (f) { if (state.filters.has(f[0])) params.set(f[0], state.filters.get(f[0])); });
+    var search = params.toString();
+    return location.pathname + (search ? "?" + search : "");
+  }
+  /* The first change after a committed query (page load, Enter, a facet) opens a new history
+   * entry; typing then rewrites that entry; Enter commits it. Back returns to the query before. */
+  var draft = false;
+  function writeState(commit) {
+    var url = address(current), same = url === location.pathname + location.search;
+    try {
+      if (!same && !draft) history.pushState(null, "", url);
+      else if (!same) history.replaceState(null, "", url);
+    } catch (e) { /* some file:// browsers refuse; the page still works */ }
+    draft = !commit && (draft || !same);
+  }
+
+  /* ---- facets: chips, counted over the matches narrowed by the other facets ---- */
+  function renderFacets(base) {
     el.facets.textContent = "";
+    var active = 0;
     FACETS.forEach(function (f) {
-      var name = f[0], counts = new Map();
+      var name = f[0], counts = new Map(), chosen = current.filters.get(name);
+      if (chosen) active++;
       base.forEach(function (doc) {
-        if (!matches(doc, state.filters, name)) return;
+        if (!matches(doc, current.filters, name)) return;
         values(doc, name).forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
       });
-      if (!counts.size && !state.filters[name]) return;
-      var box = node("fieldset", "kb-facet"), legend = node("legend", null, f[1]);
-      box.appendChild(legend);
-      box.setAttribute("data-facet", name);
-      var select = node("select");
-      select.name = name;
-      select.setAttribute("aria-label", f[1]);
-      var all = node("option", null, "全部");
-      all.value = "";
-      select.appendChild(all);
-      Array.from(counts.keys()).sort().forEach(function (v) {
-        var o = node("option", null, (name === "collection" ? LABELS[v] || v : v) + "（" + counts.get(v) + "）");
-        o.value = v;
-        o.setAttribute("data-count", counts.get(v));
-        select.appendChild(o);
+      if (chosen && !counts.has(chosen)) counts.set(chosen, 0);
+      if (!counts.size) return;
+      var group = node("div", "kb-chips");
+      group.setAttribute("role", "group");
+      group.setAttribute("data-facet", name);
+      group.setAttribute("aria-label", f[1]);
+      group.appendChild(node("span", "kb-chips__legend", f[1]));
+      var keys = Array.from(counts.keys());
+      if (name === "collection") {
+        keys.sort(function (a, b) { return engine.collections.indexOf(a) - engine.collections.indexOf(b); });
+      } else if (name === "tag") {
+        keys.sort(function (a, b) { return counts.get(b) - counts.get(a) || (a < b ? -1 : a > b ? 1 : 0); });
+        var box = node("input", "kb-chips__filter");
+        box.type = "search";
+        box.placeholder = "筛选标签（共 " + keys.length + " 个）";
+        box.setAttribute("aria-label", "筛选标签");
+        box.value = tagFilter;
+        box.addEventListener("input", function (ev) {
+          if (ev.isComposing) return;
+          tagFilter = box.value;
+          showTags(group, box);
+        });
+        box.addEventListener("compositionend", function () { tagFilter = box.value; showTags(group, box); });
+        group.appendChild(box);
+      } else keys.sort();
+      keys.forEach(function (v) {
+        var chip = node("button", "kb-chip");
+        chip.type = "button";
+        chip.setAttribute("data-value", v);
+        chip.setAttribute("data-count", counts.get(v));
+        chip.setAttribute("aria-pressed", chosen === v ? "true" : "false");
+        chip.appendChild(document.createTextNode(label(name, v)));
+        chip.appendChild(node("span", "kb-chip__count", String(counts.get(v))));
+        chip.addEventListener("click", function () {
+          if (current.filters.get(name) === v) current.filters.delete(name);
+          else current.filters.set(name, v);
+          update(true);
+        });
+        group.appendChild(chip);
       });
-      if (state.filters[name] && !counts.has(state.filters[name])) {
-        var o = node("option", null, state.filters[name] + "（0）");
-        o.value = state.filters[name];
-        o.setAttribute("data-count", 0);
-        select.appendChild(o);
-      }
-      select.value = state.filters[name] || "";
-      select.addEventListener("change", function () {
-        current.filters[name] = select.value;
-        update();
-      });
-      box.appendChild(select);
-      el.facets.appendChild(box);
+      el.facets.appendChild(group);
+      if (name === "tag") showTags(group, group.querySelector("input"));
+    });
+    el.sheet.hidden = !el.facets.children.length && !active;
+    el.sheetCount.textContent = active ? "（已选 " + active + "）" : "";
+    if (active) {
+      var clear = node("button", "kb-chip kb-chip--clear", "清除筛选");
+      clear.type = "button";
+      clear.addEventListener("click", function () { current.filters = new Map(); update(true); });
+      el.facets.appendChild(clear);
+    }
+  }
+  /* The tag chips that match the filter box; without a filter, the most frequent ones. */
+  function showTags(group, box) {
+    var want = S.normalize(box.value.trim()), shown = 0;
+    group.querySelectorAll(".kb-chip").forEach(function (chip) {
+      var v = chip.getAttribute("data-value"), pressed = chip.getAttribute("aria-pressed") === "true";
+      var ok = want ? S.normalize(v).indexOf(want) !== -1 : shown < TAGS_SHOWN;
+      chip.hidden = !(ok || pressed);
+      if (ok) shown++;
     });
   }
 
-  function card(doc) {
-    var d = INDEX.docs[doc], li = node("li", "kb-result");
-    li.setAttribute("data-entry-id", d[F.id]);
+  /* ---- results ---- */
+  function card(result, needles) {
+    var d = engine.docs[result.doc], sec = engine.section(result), li = node("li", "kb-result");
+    li.setAttribute("data-entry-id", d.id || d.url);
     var a = node("a", "kb-result__title");
-    a.href = INDEX_ROOT + d[F.url];
-    a.appendChild(node("span", "kb-id", d[F.id]));
-    a.appendChild(document.createTextNode(" " + d[F.title]));
+    a.href = S.href(el.root, d, sec);
+    if (d.id) a.appendChild(node("span", "kb-id", d.id + " "));
+    a.appendChild(S.highlighted(d.title, needles, 300));
     li.appendChild(a);
-    var meta = [LABELS[d[F.collection]], d[F.category], d[F.topic], d[F.source], d[F.kind], d[F.unit]].filter(Boolean);
+    var meta = [engine.labels.get(d.collection), d.category, d.topic, d.source, d.kind, d.unit].filter(Boolean);
     li.appendChild(node("div", "kb-result__meta", meta.join(" · ")));
-    if (d[F.snippet]) {
-      var label = d[F.collection] === "cases" ? "关键因素：" : d[F.collection] === "problems" ? "解决建议：" : "";
-      li.appendChild(node("p", "kb-result__snippet", label + d[F.snippet]));
+    if (sec.text) {
+      var p = node("p", "kb-result__snippet");
+      if (sec.heading) p.appendChild(node("span", "kb-result__section", sec.heading + "："));
+      p.appendChild(S.highlighted(sec.text, needles, 160));
+      li.appendChild(p);
     }
     return li;
   }
 
-  var current, INDEX_ROOT = "";
-
-  /* mkdocs-material also reads ?q= when it starts, opens its own search over the finder and
-   * drops q from the address when that closes. This script runs while the page is parsed,
-   * before material's bundle: take the state now and keep q out of the address until material
-   * has started; update() writes it back. */
-  var initial = readState();
-  if (initial.q) {
-    try {
-      var params = new URLSearchParams(location.search);
-      params.delete("q");
-      history.replaceState(null, "", location.pathname + (params.toString() ? "?" + params : ""));
-    } catch (e) { /* the address just keeps q */ }
+  function renderEmpty(found) {
+    el.empty.textContent = "";
+    el.empty.hidden = false;
+    el.empty.appendChild(node("p", "kb-empty__title", "没有找到与“" + current.q.trim() + "”相关的内容。"));
+    var ul = node("ul");
+    ul.appendChild(node("li", null, "换个说法，或只输入关键词，例如“党费 基数”“换届 请示”“发展对象 政审”。"));
+    if (current.filters.size) ul.appendChild(node("li", null, "已按筛选条件缩小范围，可以点“清除筛选”再试。"));
+    if (found.tried.length) ul.appendChild(node("li", null, "已同时检索同义词：" + found.tried.join("、") + "。"));
+    var cats = engine.index.categories || [];
+    if (cats.length) {
+      var li = node("li", null, "按分类浏览：");
+      cats.forEach(function (c, i) {
+        if (i) li.appendChild(document.createTextNode("、"));
+        var a = node("a", null, c[0]);
+        a.href = el.root + c[1];
+        li.appendChild(a);
+      });
+      ul.appendChild(li);
+    }
+    if (engine.index.contribute) {
+      var more = node("li", null, "知识库里还没有这个问题？");
+      var link = node("a", null, "按投稿指南提交");
+      link.href = el.root + engine.index.contribute;
+      more.appendChild(link);
+      more.appendChild(document.createTextNode("，我们会补充进问题库。"));
+      ul.appendChild(more);
+    }
+    el.empty.appendChild(ul);
   }
 
-  function update() {
-    writeState(current);
-    var t0 = performance.now();
-    var base = current.q.trim() ? rank(current.q) : INDEX.docs.map(function (_, i) { return i; });
+  function update(push) {
+    writeState(push);
+    var t0 = performance.now(), q = current.q.trim(), found = { results: [], tried: [], needles: [] }, base;
+    if (q) {
+      found = engine.search(q);
+      base = found.results.map(function (r) { return r.doc; });
+    } else base = engine.docs.map(function (_, i) { return i; });
+    var byDoc = new Map(found.results.map(function (r) { return [r.doc, r]; }));
     var shown = base.filter(function (doc) { return matches(doc, current.filters, null); });
-    renderFacets(current, base);
+    renderFacets(base);
     el.results.textContent = "";
+    el.empty.hidden = true;
     var frag = document.createDocumentFragment();
-    shown.slice(0, MAX_RESULTS).forEach(function (doc) { frag.appendChild(card(doc)); });
+    shown.slice(0, MAX_RESULTS).forEach(function (doc) {
+      frag.appendChild(card(byDoc.get(doc) || { doc: doc, slot: engine.docs[doc].first }, found.needles));
+    });
     el.results.appendChild(frag);
-    el.count.textContent = current.q.trim() || Object.keys(current.filters).some(function (k) { return current.filters[k]; })
-      ? "找到 " + shown.length + " 条" + (shown.length > MAX_RESULTS ? "，显示前 " + MAX_RESULTS + " 条" : "")
+    if (q && !shown.length) renderEmpty(found);
+    el.count.textContent = q || current.filters.size
+      ? (shown.length ? "找到 " + shown.length + " 条" + (shown.length > MAX_RESULTS ? "，显示前 " + MAX_RESULTS + " 条" : "") : "没有找到")
       : "共 " + shown.length + " 条，输入问题开始检索";
     window.KB_FINDER_LAST_QUERY_MS = performance.now() - t0;
   }
 
-  function init() {
-    el.input = $("kb-finder-q");
-    el.results = $("kb-results");
-    el.facets = $("kb-facets");
-    el.count = $("kb-count");
-    if (!INDEX || !el.input) return;
-    INDEX_ROOT = el.results.getAttribute("data-root") || "";
-    current = initial;
+  function init(e) {
+    engine = e;
+    current = readState();
     el.input.value = current.q;
-    var timer = null;
-    el.input.addEventListener("input", function () {
+    var timer = null, composing = false;
+    el.input.addEventListener("compositionstart", function () { composing = true; });
+    el.input.addEventListener("compositionend", function () {
+      composing = false;
       current.q = el.input.value;
       clearTimeout(timer);
-      timer = setTimeout(update, 60);
+      timer = setTimeout(function () { update(false); }, 60);
     });
+    el.input.addEventListener("input", function (ev) {
+      if (ev.isComposing || composing) return;
+      current.q = el.input.value;
+      clearTimeout(timer);
+      timer = setTimeout(function () { update(false); }, 60);
+    });
+    // Enter (a phone's 搜索 key) commits the query to the history and shows the list; it
+    // never jumps to the first result, and never fires while an IME is composing.
     el.input.addEventListener("keydown", function (ev) {
-      if (ev.key !== "Enter") return;
+      if (ev.key !== "Enter" || ev.isComposing || composing || ev.keyCode === 229) return;
       ev.preventDefault();
       clearTimeout(timer);
       current.q = el.input.value;
-      update();
-      var first = el.results.querySelector("a.kb-result__title");
-      if (first) location.href = first.href;
+      update(true);
+      if (window.matchMedia("(max-width: 44.9375em)").matches) el.input.blur();
     });
     $("kb-finder-form").addEventListener("submit", function (ev) { ev.preventDefault(); });
-    update();
-    el.input.focus();
+    window.addEventListener("popstate", function () {
+      draft = false;
+      current = readState();
+      el.input.value = current.q;
+      update(true);
+    });
+    if (window.matchMedia("(min-width: 45em)").matches) el.sheet.open = true;
+    update(true);
+    if (!current.q) el.input.focus();
     window.KB_FINDER_READY_MS = performance.now();
     document.documentElement.setAttribute("data-kb-finder", "ready");
   }
 
-  window.KBFinder = { tokens: function (t) { return tokens(t, INDEX.terms); }, rank: rank, queryTokens: queryTokens };
-  // after material's own start-up (its listeners run on the same events, registered later)
-  function start() { setTimeout(init, 0); }
+  function start() {
+    el.input = $("kb-finder-q");
+    el.results = $("kb-results");
+    el.facets = $("kb-facets");
+    el.count = $("kb-count");
+    el.empty = $("kb-empty");
+    el.sheet = $("kb-sheet");
+    el.sheetCount = $("kb-sheet-count");
+    S = window.KBSearch;
+    if (!S || !el.input) return;
+    el.root = el.results.getAttribute("data-root") || "";
+    S.ready(null, init);
+  }
+
+  window.KBFinder = {
+    tokens: function (t) { return engine ? engine.tokens(t) : []; },
+    rank: function (q) { return engine.search(q).results.map(function (r) { return engine.docs[r.doc].id || engine.docs[r.doc].url; }); }
+  };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

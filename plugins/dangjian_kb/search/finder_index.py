@@ -1,6 +1,11 @@
-"""The finder's index: BM25F weights per (term, entry) computed at build time, shipped as one
-.js file (works from file://). The browser only adds up precomputed weights, so it is ready
-as soon as the file is parsed and a query takes a few milliseconds at 5,000 entries."""
+"""The search index shared by the header box and the finder page: BM25F weights per (term,
+slot) computed at build time and shipped as one .js file (works from file://).
+
+Each entry is cut into slots: slot 0 holds its fields (title, tags, facets), the others its
+sections (heading + text, see passages.py). The browser adds up precomputed weights, ranks an
+entry by its fields plus its best section and quotes that section with its anchor. Site pages
+(docs/) are indexed the same way. Collections and their labels travel in the index, so the
+browser keeps no list of them."""
 
 from __future__ import annotations
 
@@ -8,155 +13,197 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
+from dangjian_kb.model import urls
+from dangjian_kb.model.collection import ALL, is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.model.regulations import citation_target, split_reference
 from dangjian_kb.model.syntax import WIKILINK
-from dangjian_kb.search.search_text import QUESTION_WORDS, dictionary_terms, plain, tokens
+from dangjian_kb.search import passages
+from dangjian_kb.search.search_text import QUESTION_WORDS, dictionary_terms, tokens
 
 K1, B = 1.2, 0.75
 # Field boosts: a title or tag match says more about an entry than a word deep in its body.
-BOOSTS = {"title": 4.0, "tags": 2.5, "facet": 1.5, "body": 1.0}
-# The section a result card quotes: what a member looking for an answer wants to read first.
-ANSWER_HEADINGS = {"problems": "解决建议", "cases": "关键因素", "handbook": None}
-SNIPPET_CHARS = 90
-_B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+FIELD_BOOSTS = {"title": 4.0, "tags": 2.5, "facet": 1.5}
+SECTION_BOOSTS = {"heading": 2.0, "text": 1.0}
+# Overview pages answer no specific question: ranked below the sections they introduce.
+CHAPTER_BOOST, PAGE_BOOST = 0.6, 0.8
+PAGES = ("pages", "网站页面")
+# At thousands of entries a term found in over a tenth of all sections ranks nothing (a stop
+# word of the collection): left out of the postings, listed in "common", counted as present.
+COMMON_SLOTS, COMMON_SHARE = 2000, 0.1
+# Meta fields stored as numbers into one table of strings (categories, topics … repeat).
+TABLED = ("collection", "category", "topic", "source", "kind", "unit")
+# Quoted text per section: all of it for a real handbook, less per section at thousands of
+# entries so that the index stays a few megabytes (ranking always uses the whole text).
+TEXT_BUDGET, TEXT_MAX, TEXT_MIN = 400_000, 1500, 30
+FIELDS = ["id", "title", "url", "collection", "category", "topic", "source", "kind", "tags", "unit", "boost", "first"]
+# Variable-length base-32 numbers: digits of the last place from the first alphabet, earlier
+# places from the second; no separators needed, every character safe in JSON.
+_LAST = "0123456789abcdefghijklmnopqrstuv"
+_MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
 
-def _linked_words(text: str, kb: KnowledgeBase, with_title: bool) -> str:
-    """[[ID|text]] as its text, [[ID]] as the target's title; ``with_title`` keeps the title too."""
+def _linked_words(text: str, kb: KnowledgeBase) -> str:
+    """[[ID|text]] as its text, [[ID]] as the target's title (what the page shows)."""
 
     def words(m: re.Match[str]) -> str:
-        ref = citation_target(m[1].strip())
-        if ref is not None:  # [[依据:id#条]]: the regulation's title and article are the words
-            reg = kb.regulations.resolve(split_reference(ref)[0]) if kb.regulations else None
-            return m[2] or (reg.name + split_reference(ref)[1] if reg else "")
+        cited = citation_target(m[1].strip())
+        if cited is not None:  # [[依据:id#条]]: the regulation's name, as the page shows it
+            key, article = split_reference(cited)
+            reg = kb.regulations.resolve(key) if kb.regulations is not None else None
+            return m[2] or (reg.name + article if reg else "")
         target = kb.by_id.get(m[1].strip())
-        title = target.title if target else m[1]
-        return f"{m[2] or ''} {title}" if with_title else (m[2] or title)
+        return m[2] or (target.title if target else m[1])
 
     return WIKILINK.sub(words, text)
 
 
-def _fields(e: Entry, kb: KnowledgeBase) -> dict[str, str]:
-    body = _linked_words(e.body, kb, with_title=True)
-    facet = " ".join(filter(None, [e.category, e.topic, e.meta.get("source"), e.meta.get("kind"), e.meta.get("unit")]))
-    return {"title": e.title, "tags": " ".join(e.tags), "facet": facet, "body": plain(body)}
+class _Doc:
+    def __init__(self, meta: list, fields: dict[str, str], sections: list[passages.Section]) -> None:
+        self.meta, self.fields, self.sections = meta, fields, sections
 
 
-def snippet(e: Entry, kb: KnowledgeBase) -> str:
-    heading = ANSWER_HEADINGS.get(e.collection.name)
-    # An entry that says when it is used (a document template) is summarized by that, not its form.
-    text = e.section(heading) if heading else e.meta.get("usage") or e.body
-    text = "\n".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
-    text = _linked_words(text, kb, with_title=False)
-    text = re.sub(r"\s+", " ", plain(text)).strip()
-    return text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
+def _entry_doc(e: Entry, kb: KnowledgeBase) -> _Doc:
+    m = e.meta
+    facet = " ".join(filter(None, [e.category, e.topic, m.get("source"), m.get("kind"), m.get("unit")]))
+    meta = [e.id, e.title, e.url, e.collection.name, e.category or "", e.topic or ""]
+    meta += [m.get("source", ""), m.get("kind", ""), e.tags, m.get("unit", "")]
+    meta.append(CHAPTER_BOOST if e.collection.name == "handbook" and is_chapter(e.id) else 1)
+    fields = {"title": e.title, "tags": " ".join(e.tags), "facet": facet}
+    return _Doc(meta, fields, passages.split(_linked_words(e.body, kb)))
 
 
-def _b36_slow(n: int) -> str:
-    out = ""
-    while True:
-        n, r = divmod(n, 36)
-        out = _B36[r] + out
-        if not n:
-            return out
+def _page_doc(page: passages.SitePage) -> _Doc:
+    meta = ["", page.title, page.url, PAGES[0], "", "", "", "", [], "", PAGE_BOOST]
+    return _Doc(meta, {"title": page.title, "tags": "", "facet": ""}, page.sections)
 
 
-_B36_TABLE = [_b36_slow(n) for n in range(36**3)]  # gaps and weights are almost always below 46,656
-
-
-def _b36(n: int) -> str:
-    return _B36_TABLE[n] if n < len(_B36_TABLE) else _b36_slow(n)
-
-
-def build(kb: KnowledgeBase, synonyms: list[list[str]]) -> dict:
+def build(kb: KnowledgeBase, synonyms: list[list[str]], docs_dir: Path | None = None) -> dict:
+    docs = [_entry_doc(e, kb) for e in kb.entries] + [_page_doc(p) for p in passages.site_pages(docs_dir)]
     terms = dictionary_terms()
-    counts, lengths = _count(kb, terms)
+    slots: list[tuple[str, dict[str, list[str]]]] = []  # (kind, tokens per field)
+    first = []
+    for d in docs:
+        first.append(len(slots))
+        slots.append(("fields", {k: tokens(v, terms) for k, v in d.fields.items()}))
+        for s in d.sections:
+            slots.append(("section", {"heading": tokens(s.heading, terms), "text": tokens(s.text, terms)}))
+    n_sections = max(1, len(slots) - len(docs))
+    cap = max(TEXT_MIN, min(TEXT_MAX, TEXT_BUDGET // n_sections))
+    units, headings = _units(docs, first, cap)
+    used = sorted({e.collection.name for e in kb.entries})
+    collections = [[c.name, c.label] for c in ALL if c.name in used]
+    postings = _weigh(slots)
+    common = sorted(t for t, p in postings.items() if len(slots) >= COMMON_SLOTS and len(p) > COMMON_SHARE * len(slots))
+    for t in common:
+        del postings[t]
+    values = _table([d.meta for d in docs])
     return {
-        "version": 1,
-        "fields": [
-            "id",
-            "title",
-            "url",
-            "collection",
-            "category",
-            "topic",
-            "source",
-            "kind",
-            "tags",
-            "unit",
-            "snippet",
-        ],
-        "docs": [_doc(e, kb) for e in kb.entries],
+        "version": 2,
+        "values": values,
+        "common": common,
+        "collections": collections + ([list(PAGES)] if len(docs) > len(kb.entries) else []),
+        "fields": FIELDS,
+        "docs": [d.meta for d in docs],
+        "units": units,
+        "headings": headings,
         "terms": list(terms),
         "stop": list(QUESTION_WORDS),
         "synonyms": synonyms,
-        "postings": {t: _encode(p) for t, p in sorted(_weigh(counts, lengths).items())},
+        "categories": _categories(kb),
+        "contribute": _contribute(docs_dir),
+        "postings": {t: _encode(p) for t, p in sorted(postings.items())},
     }
 
 
-def _count(kb: KnowledgeBase, terms: tuple[str, ...]) -> tuple[list[dict[str, Counter]], dict[str, list[int]]]:
-    counts: list[dict[str, Counter]] = []
-    lengths: dict[str, list[int]] = {name: [] for name in BOOSTS}
-    for e in kb.entries:
-        per_field = {}
-        for name, text in _fields(e, kb).items():
-            toks = tokens(text, terms)
-            per_field[name] = Counter(toks)
+def _table(metas: list[list]) -> list[str]:
+    """Replace the repeated strings of the docs by their number in the returned table."""
+    numbers: dict[str, int] = {"": 0}
+    at = [FIELDS.index(f) for f in TABLED]
+    tags = FIELDS.index("tags")
+    for meta in metas:
+        for i in at:
+            meta[i] = numbers.setdefault(meta[i], len(numbers))
+        meta[tags] = [numbers.setdefault(t, len(numbers)) for t in meta[tags]]
+    return list(numbers)
+
+
+def _units(docs: list[_Doc], first: list[int], cap: int) -> tuple[list, list[str]]:
+    """Per slot: 0 for the fields, else [heading number, text] plus the anchor when it is not
+    the heading itself; headings repeat across entries (问题描述), so they are numbered."""
+    units: list = []
+    numbers: dict[str, int] = {}
+    for d, start in zip(docs, first):
+        d.meta.append(start)
+        units.append(0)
+        for s in d.sections:
+            h = numbers.setdefault(s.heading, len(numbers))
+            text = s.text[:cap] + ("…" if len(s.text) > cap else "")
+            units.append([h, text] if s.anchor == s.heading else [h, text, s.anchor])
+    return units, list(numbers)
+
+
+def _categories(kb: KnowledgeBase) -> list[list[str]]:
+    present = {e.category for e in kb.entries}
+    return [[c.name, urls.category(c.slug)] for c in kb.taxonomy.categories if c.name in present]
+
+
+def _contribute(docs_dir: Path | None) -> str:
+    return "contributing.html" if docs_dir is not None and (docs_dir / "contributing.md").is_file() else ""
+
+
+def _weigh(slots: list[tuple[str, dict[str, list[str]]]]) -> dict[str, list[tuple[int, int]]]:
+    """BM25F per slot: saturated term frequency per field times boost, summed, times idf (x4:
+    integers precise enough to rank, mostly one or two characters once encoded)."""
+    lengths: dict[str, list[int]] = defaultdict(list)
+    for _, per_field in slots:
+        for name, toks in per_field.items():
             lengths[name].append(len(toks))
-        counts.append(per_field)
-    return counts, lengths
-
-
-def _weigh(counts: list[dict[str, Counter]], lengths: dict[str, list[int]]) -> dict[str, list[tuple[int, int]]]:
-    """BM25F: per field saturated term frequency times boost, summed, times idf (x10, rounded)."""
-    n = len(counts)
-    avg = {f: (sum(v) / len(v) or 1.0) if v else 1.0 for f, v in lengths.items()}
+    avg = {f: (sum(v) / len(v) or 1.0) for f, v in lengths.items()}
+    counted = [(kind, {f: Counter(t) for f, t in per_field.items()}) for kind, per_field in slots]
     df: Counter = Counter()
-    for per_field in counts:
+    for _, per_field in counted:
         df.update(set().union(*(c.keys() for c in per_field.values())))
-    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) * 10 for t, d in df.items()}
+    n = len(slots)
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) * 4 for t, d in df.items()}
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for doc, per_field in enumerate(counts):
+    for slot, (kind, per_field) in enumerate(counted):
+        boosts = FIELD_BOOSTS if kind == "fields" else SECTION_BOOSTS
         weights: dict[str, float] = {}
         for name, counter in per_field.items():
-            boost = BOOSTS[name] * (K1 + 1)
-            k = K1 * (1 - B + B * lengths[name][doc] / avg[name])
-            get = weights.get
+            boost = boosts[name] * (K1 + 1)
+            k = K1 * (1 - B + B * len(slots[slot][1][name]) / avg[name])
             for term, tf in counter.items():
-                weights[term] = get(term, 0.0) + boost * tf / (tf + k)
+                weights[term] = weights.get(term, 0.0) + boost * tf / (tf + k)
         for term, w in weights.items():
-            postings[term].append((doc, int(w * idf[term] + 0.5) or 1))
+            postings[term].append((slot, int(w * idf[term] + 0.5) or 1))
     return postings
 
 
-def _doc(e: Entry, kb: KnowledgeBase) -> list:
-    m = e.meta
-    return [
-        e.id,
-        e.title,
-        e.url,
-        e.collection.name,
-        e.category or "",
-        e.topic or "",
-        m.get("source", ""),
-        m.get("kind", ""),
-        e.tags,
-        m.get("unit", ""),
-        snippet(e, kb),
-    ]
+def _vlq(n: int) -> str:
+    out = _LAST[n & 31]
+    n >>= 5
+    while n:
+        out = _MORE[n & 31] + out
+        n >>= 5
+    return out
+
+
+_VLQ_TABLE = [_vlq(n) for n in range(1024)]
 
 
 def _encode(plist: list[tuple[int, int]]) -> str:
-    """'gap.weight' pairs in base 36; doc numbers as gaps keep the strings short."""
-    docs = [d for d, _ in plist]
-    gaps = [d - p for d, p in zip(docs, [0, *docs])]
-    if max(gaps) < len(_B36_TABLE) and max(w for _, w in plist) < len(_B36_TABLE):
-        t = _B36_TABLE
-        return ",".join([t[g] + "." + t[w] for g, (_, w) in zip(gaps, plist)])
-    return ",".join(_b36(g) + "." + _b36(w) for g, (_, w) in zip(gaps, plist))
+    """Slot gaps and weights, alternating, as variable-length base-32 numbers."""
+    out, prev, table = [], 0, _VLQ_TABLE
+    for slot, w in plist:
+        gap = slot - prev
+        prev = slot
+        out.append(table[gap] if gap < 1024 else _vlq(gap))
+        out.append(table[w] if w < 1024 else _vlq(w))
+    return "".join(out)
 
 
 def as_script(index: dict) -> str:
@@ -165,15 +212,6 @@ def as_script(index: dict) -> str:
     return "window.KB_FINDER_INDEX=" + body.replace("</", "<\\/") + ";\n"
 
 
-def script_for(root: str, taxonomy: str, synonyms: str, today: str, regulations: str | None = None) -> str:
-    """The whole job from the sources, for a worker process: the plugin builds the finder's
-    index on the second core while MkDocs renders pages on the first."""
-    import datetime as dt
-    from pathlib import Path
-
-    from dangjian_kb.check import validate
-    from dangjian_kb.search import search_text
-
-    regs = Path(regulations) if regulations else None
-    kb = validate.load(Path(root), Path(taxonomy), dt.date.fromisoformat(today), regs)
-    return as_script(build(kb, search_text.load_synonyms(Path(synonyms))))
+def script_from(kb: KnowledgeBase, synonyms: list[list[str]], docs_dir: str = "") -> str:
+    """The whole job from the loaded knowledge base (the build's one load), picklable for a worker."""
+    return as_script(build(kb, synonyms, Path(docs_dir) if docs_dir else None))

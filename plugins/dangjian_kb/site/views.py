@@ -238,8 +238,8 @@ class Views:
         return GeneratedPage(urls.STATS, "统计", html)
 
     def _finder(self) -> GeneratedPage:
-        html = self.render("finder.html", urls.FINDER, index_js=FINDER_INDEX_JS, finder_js=FINDER_JS)
-        return GeneratedPage(urls.FINDER, "问题检索", html)
+        html = self.render("finder.html", urls.FINDER)
+        return GeneratedPage(urls.FINDER, "问题检索", html, scripts=(FINDER_INDEX_JS, FINDER_JS))
 
     def about(self, stamp) -> GeneratedPage:
         return GeneratedPage(urls.ABOUT, "关于本版", self.render("about.html", urls.ABOUT, stamp=stamp))

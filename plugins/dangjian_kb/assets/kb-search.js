@@ -1,0 +1,449 @@
+/* One search for the whole site: the engine over window.KB_FINDER_INDEX (built by
+ * search/finder_index.py) and the header search box of every page. The index is loaded only
+ * when the box is first used (a <script> is injected: works from file://, no fetch()).
+ * Tokenization mirrors search_text.py: NFKC + lower case, CJK bigrams, ASCII words, dictionary
+ * terms. Content is only ever inserted with textContent: nothing from an entry is parsed as
+ * HTML; every typed word is a Map key, never an object property. */
+(function () {
+  "use strict";
+  var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
+  var SYNONYM_WEIGHT = 0.6;
+  /* The relevance floor, on coverage: the idf-weighted share of the query's words an entry
+   * contains. A query that no entry covers to queryCover(n) is off-topic (没有找到); otherwise
+   * entries covering ENTRY_COVER are shown, down to SCORE_SHARE of the best score. A spoken
+   * question carries words the knowledge base never uses (太高, 买), more of them the longer it
+   * is, so the bar falls from 0.5 (3 tokens or fewer) to 0.33 (8 and more). Measured on
+   * tests/data/search_eval.yml: off-topic queries stay 0.06 or more below their bar. */
+  var ENTRY_COVER = 0.25, SCORE_SHARE = 0.05;
+  function queryCover(n) { return Math.max(0.33, Math.min(0.5, 0.5 - (n - 3) * 0.04)); }
+  var OTHER_SECTIONS = 0.25; // weight of sections other than the best one
+  var LAST = "0123456789abcdefghijklmnopqrstuv";
+
+  function normalize(text) { return String(text == null ? "" : text).normalize("NFKC").toLowerCase(); }
+
+  /* CJK runs and ASCII words of a text, in order. */
+  function runs(text) {
+    var out = [], m;
+    RUN.lastIndex = 0;
+    while ((m = RUN.exec(text)) !== null) out.push(m[0]);
+    return out;
+  }
+
+  function isWord(run) { return /^[a-z0-9]/.test(run); }
+
+  /* The index's tokens: bigrams of CJK runs (a lone character stands for itself), ASCII
+   * words, whole dictionary terms (longer than two characters). */
+  function tokens(text, terms) {
+    text = normalize(text);
+    var out = [];
+    runs(text).forEach(function (run) {
+      if (isWord(run) || run.length === 1) { out.push(run); return; }
+      for (var i = 0; i < run.length - 1; i++) out.push(run.slice(i, i + 2));
+    });
+    for (var t = 0; t < terms.length; t++) {
+      if (terms[t].length > 2 && text.indexOf(terms[t]) !== -1) out.push(terms[t]);
+    }
+    return out;
+  }
+
+  function decode(raw) {
+    var out = [], val = 0, slot = 0, odd = false;
+    for (var i = 0; i < raw.length; i++) {
+      var d = LAST.indexOf(raw[i]);
+      if (d === -1) { val = val * 32 + "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_".indexOf(raw[i]); continue; }
+      val = val * 32 + d;
+      if (!odd) { slot += val; out.push(slot); } else out.push(val);
+      odd = !odd;
+      val = 0;
+    }
+    return out;
+  }
+
+  function Engine(index) {
+    var self = this, F = Object.create(null);
+    index.fields.forEach(function (name, i) { F[name] = i; });
+    this.index = index;
+    this.labels = new Map(index.collections.map(function (c) { return [c[0], c[1]]; }));
+    this.collections = index.collections.map(function (c) { return c[0]; });
+    var values = index.values;
+    this.docs = index.docs.map(function (d, i) {
+      return {
+        n: i, id: d[F.id], title: d[F.title], url: d[F.url], collection: values[d[F.collection]],
+        category: values[d[F.category]], topic: values[d[F.topic]], source: values[d[F.source]],
+        kind: values[d[F.kind]], unit: values[d[F.unit]], boost: +d[F.boost] || 1, first: d[F.first],
+        tags: d[F.tags].map(function (t) { return values[t]; })
+      };
+    });
+    this.slotDoc = new Int32Array(index.units.length);
+    this.docs.forEach(function (d, i) {
+      var end = i + 1 < self.docs.length ? self.docs[i + 1].first : index.units.length;
+      for (var s = d.first; s < end; s++) self.slotDoc[s] = i;
+      d.end = end;
+    });
+    this.postings = new Map(Object.keys(index.postings).map(function (t) { return [t, index.postings[t]]; }));
+    this.common = new Set(index.common || []);
+    this.stop = index.stop.slice().sort(function (a, b) { return b.length - a.length; });
+    this.decoded = new Map();
+    this.nSlots = index.units.length;
+  }
+
+  Engine.prototype.list = function (term) {
+    var hit = this.decoded.get(term);
+    if (hit) return hit;
+    var raw = this.postings.get(term);
+    hit = raw ? decode(raw) : [];
+    this.decoded.set(term, hit);
+    return hit;
+  };
+
+  Engine.prototype.idf = function (term) {
+    if (this.common.has(term)) return 0.1;
+    var df = this.list(term).length / 2;
+    return Math.log(1 + (this.nSlots - df + 0.5) / (df + 0.5));
+  };
+
+  Engine.prototype.tokens = function (text) { return tokens(text, this.index.terms); };
+
+  /* The query as weighted tokens: what was typed (question words, particles and punctuation
+   * dropped) and the synonyms of any word of synonyms.yml found in it. */
+  Engine.prototype.parse = function (query) {
+    var self = this, q = normalize(query), stripped = q;
+    this.stop.forEach(function (w) { stripped = stripped.split(w).join(" "); });
+    var typed = new Map(), order = [];
+    var rs = runs(stripped), multi = rs.some(function (r) { return r.length > 1; });
+    var extra = [];
+    rs.forEach(function (run, r) {
+      if (!isWord(run) && run.length === 1 && multi) {
+        // a lone 交 finds only noise; joined to its neighbours (交党 in 党费怎么交 → 交党费)
+        // it says what is done, and ranks, without counting for the floor
+        var before = rs[r - 1], after = rs[r + 1];
+        if (before && !isWord(before)) extra.push(before.slice(-1) + run, run + before[0]);
+        if (after && !isWord(after)) extra.push(run + after[0], after.slice(-1) + run);
+        return;
+      }
+      var seq = [];
+      if (isWord(run) || run.length === 1) seq.push(run);
+      else for (var j = 0; j < run.length - 1; j++) seq.push(run.slice(j, j + 2));
+      seq.forEach(function (t, k) {
+        if (typed.has(t)) return;
+        var df0 = !self.common.has(t) && !self.list(t).length;
+        var inner = k > 0 && k < seq.length - 1;
+        typed.set(t, { weight: 1, group: -1, df0: df0, inner: inner, prev: seq[k - 1], next: seq[k + 1] });
+        order.push(t);
+      });
+    });
+    extra.forEach(function (t) {
+      if (!typed.has(t) && self.list(t).length) typed.set(t, { weight: 1, group: -1, df0: false, inner: false });
+    });
+    this.index.terms.forEach(function (term) {
+      if (term.length > 2 && stripped.indexOf(term) !== -1 && !typed.has(term)) {
+        typed.set(term, { weight: 1, group: -1, df0: !self.list(term).length, inner: false });
+        order.push(term);
+      }
+    });
+    // A bigram found nowhere between two that are found is the seam of two words (时交 in
+    // 按时交党费): it does not count against an entry's coverage.
+    // A bigram found nowhere next to one that is found is probably a seam too (日搞 in
+    // 主题党日搞活动): it counts half.
+    var counted = [], share = new Map();
+    order.forEach(function (t) {
+      var x = typed.get(t), p = typed.get(x.prev), n = typed.get(x.next);
+      var known = (p && !p.df0 ? 1 : 0) + (n && !n.df0 ? 1 : 0);
+      if (x.df0 && x.inner && known === 2) return;
+      counted.push(t);
+      share.set(t, x.df0 && known ? 0.5 : 1);
+    });
+    var synonyms = new Map(), tried = [];
+    this.index.synonyms.forEach(function (group, g) {
+      var said = group.filter(function (w) { return q.indexOf(w) !== -1; });
+      if (!said.length) return;
+      said.forEach(function (w) {
+        tokens(w, self.index.terms).forEach(function (t) { var x = typed.get(t); if (x) x.group = g; });
+      });
+      group.forEach(function (w) {
+        if (said.indexOf(w) !== -1) return;
+        tried.push(w);
+        tokens(w, self.index.terms).forEach(function (t) {
+          if (!typed.has(t) && !synonyms.has(t)) synonyms.set(t, g);
+        });
+      });
+    });
+    var needles = order.filter(function (t) { return !typed.get(t).df0; });
+    tried.forEach(function (w) { needles.push(w); });
+    return { typed: typed, counted: counted, share: share, synonyms: synonyms, tried: tried, needles: needles };
+  };
+
+  /* Entries above the relevance floor, best first: [{doc, slot, score}], slot = the section
+   * that answers (or the entry's fields slot when only its title/tags/facets match). */
+  Engine.prototype.search = function (query) {
+    var self = this, p = this.parse(query);
+    var slotScore = new Map(), docTerms = new Map(), docGroups = new Map();
+    function add(term, weight, typedTerm, group) {
+      var list = self.list(term);
+      for (var i = 0; i < list.length; i += 2) {
+        var slot = list[i];
+        slotScore.set(slot, (slotScore.get(slot) || 0) + weight * list[i + 1]);
+        var doc = self.slotDoc[slot];
+        if (typedTerm) {
+          var set = docTerms.get(doc);
+          if (!set) docTerms.set(doc, (set = new Set()));
+          set.add(term);
+        }
+        if (group >= 0) {
+          var gs = docGroups.get(doc);
+          if (!gs) docGroups.set(doc, (gs = new Set()));
+          gs.add(group);
+        }
+      }
+    }
+    p.typed.forEach(function (x, t) { add(t, 1, true, x.group); });
+    p.synonyms.forEach(function (g, t) { add(t, SYNONYM_WEIGHT, false, g); });
+    var total = 0, idf = new Map();
+    p.counted.forEach(function (t) { var v = self.idf(t) * p.share.get(t); idf.set(t, v); total += v; });
+    if (!total) return { results: [], tried: p.tried, needles: p.needles };
+    var best = new Map(); // doc -> {fields, top, slot, rest}
+    slotScore.forEach(function (score, slot) {
+      var doc = self.slotDoc[slot], b = best.get(doc);
+      if (!b) best.set(doc, (b = { fields: 0, top: 0, slot: -1, rest: 0 }));
+      if (slot === self.docs[doc].first) { b.fields = score; return; }
+      if (score > b.top) { b.rest += b.top; b.top = score; b.slot = slot; } else b.rest += score;
+    });
+    var results = [], bestCover = 0;
+    best.forEach(function (b, doc) {
+      var terms = docTerms.get(doc), groups = docGroups.get(doc), have = 0;
+      p.counted.forEach(function (t) {
+        var x = p.typed.get(t);
+        if ((terms && terms.has(t)) || self.common.has(t) || (x.group >= 0 && groups && groups.has(x.group))) have += idf.get(t);
+      });
+      var cover = have / total;
+      if (cover < ENTRY_COVER) return;
+      bestCover = Math.max(bestCover, cover);
+      var d = self.docs[doc];
+      var score = (b.fields + b.top + OTHER_SECTIONS * b.rest) * d.boost * (0.25 + cover * cover);
+      results.push({ doc: doc, slot: b.slot >= 0 ? b.slot : d.first, score: score, cover: cover });
+    });
+    results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    if (bestCover < queryCover(p.counted.length)) results = [];
+    var floor = results.length ? results[0].score * SCORE_SHARE : 0;
+    results = results.filter(function (r) { return r.score >= floor; });
+    return { results: results, tried: p.tried, needles: p.needles };
+  };
+
+  /* The section a result quotes: heading, anchor and text (the first section with text when
+   * only the entry's fields matched). */
+  Engine.prototype.section = function (result) {
+    var d = this.docs[result.doc], slot = result.slot, units = this.index.units;
+    if (slot === d.first) {
+      slot = -1;
+      for (var s = d.first + 1; s < d.end; s++) if (units[s] && units[s][1]) { slot = s; break; }
+      if (slot === -1) return { heading: "", anchor: "", text: "" };
+      var u0 = units[slot];
+      return { heading: "", anchor: "", text: u0[1] };
+    }
+    var u = units[slot], heading = this.index.headings[u[0]];
+    return { heading: heading, anchor: u.length > 2 ? u[2] : heading, text: u[1] };
+  };
+
+  /* Where the needles occur in text: merged [start, end) ranges of the normalized text. */
+  function ranges(text, needles) {
+    var norm = normalize(text), out = [];
+    if (norm.length !== text.length) return out;
+    needles.forEach(function (n) {
+      if (!n) return;
+      var at = norm.indexOf(n);
+      while (at !== -1) { out.push([at, at + n.length]); at = norm.indexOf(n, at + 1); }
+    });
+    out.sort(function (a, b) { return a[0] - b[0]; });
+    var merged = [];
+    out.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    });
+    return merged;
+  }
+
+  /* Text with the needles in <mark>, cut to about max characters around the first one. */
+  function highlighted(text, needles, max) {
+    var frag = document.createDocumentFragment(), rs = ranges(text, needles), start = 0;
+    // the window of max characters that holds the most highlighted text: the answering passage
+    var bestCover = -1, bestAt = 0;
+    rs.forEach(function (r) {
+      var cover = 0;
+      rs.forEach(function (o) { if (o[0] >= r[0] && o[1] <= r[0] + max) cover += o[1] - o[0]; });
+      if (cover > bestCover) { bestCover = cover; bestAt = r[0]; }
+    });
+    if (rs.length && bestAt > max / 3) start = Math.max(0, bestAt - Math.floor(max / 6));
+    var end = Math.min(text.length, start + max), at = start;
+    if (start > 0) frag.appendChild(document.createTextNode("…"));
+    rs.forEach(function (r) {
+      if (r[1] <= at || r[0] >= end) return;
+      var s = Math.max(r[0], at);
+      if (s > at) frag.appendChild(document.createTextNode(text.slice(at, s)));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(s, Math.min(r[1], end));
+      frag.appendChild(m);
+      at = Math.min(r[1], end);
+    });
+    if (at < end) frag.appendChild(document.createTextNode(text.slice(at, end)));
+    if (end < text.length && text.slice(-1) !== "…") frag.appendChild(document.createTextNode("…"));
+    return frag;
+  }
+
+  function href(root, doc, section) {
+    return root + doc.url + (section.anchor ? "#" + encodeURIComponent(section.anchor) : "");
+  }
+
+  var engine = null, waiting = [];
+  /* The engine once the index script has run; injects it (once) when it is not on the page. */
+  function ready(src, callback) {
+    if (engine) { callback(engine); return; }
+    waiting.push(callback);
+    if (window.KB_FINDER_INDEX) { start(); return; }
+    if (document.getElementById("kb-index-script") || !src) return;
+    var s = document.createElement("script");
+    s.id = "kb-index-script";
+    s.src = src;
+    s.onload = start;
+    window.KB_SEARCH_LOAD_AT = performance.now();
+    s.onerror = function () { document.documentElement.setAttribute("data-kb-search", "failed"); };
+    document.head.appendChild(s);
+  }
+  function start() {
+    var index = window.KB_FINDER_INDEX;
+    if (!index || index.version !== 2 || !Array.isArray(index.docs)) return;
+    if (!engine) engine = new Engine(index);
+    window.KB_SEARCH_READY_AT = performance.now();
+    document.documentElement.setAttribute("data-kb-search", "ready");
+    var cbs = waiting;
+    waiting = [];
+    cbs.forEach(function (cb) { cb(engine); });
+  }
+
+  window.KBSearch = { ready: ready, tokens: tokens, highlighted: highlighted, href: href, normalize: normalize };
+
+  /* ---------------------------------------------------------------- the header box */
+  var MAX_DROPDOWN = 8;
+
+  function el(tag, cls, text) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text !== undefined) n.textContent = text;
+    return n;
+  }
+
+  function header() {
+    var form = document.getElementById("kb-hs-form");
+    if (!form) return;
+    var input = document.getElementById("kb-hs-q"), panel = document.getElementById("kb-hs-panel");
+    var list = document.getElementById("kb-hs-list"), status = document.getElementById("kb-hs-status");
+    var root = form.getAttribute("data-root") || "", src = form.getAttribute("data-index");
+    var finder = form.getAttribute("action");
+    var composing = false, timer = null, active = -1;
+
+    function options() { return list.querySelectorAll("[role=option]"); }
+    function open(yes) {
+      panel.hidden = !yes;
+      input.setAttribute("aria-expanded", yes ? "true" : "false");
+    }
+    function setActive(i) {
+      var opts = options();
+      if (!opts.length) return;
+      active = (i + opts.length) % opts.length;
+      opts.forEach(function (o, k) { o.setAttribute("aria-selected", k === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", opts[active].id);
+      opts[active].scrollIntoView({ block: "nearest" });
+    }
+    function toFinder() {
+      var q = input.value.trim();
+      location.href = finder + (q ? "?q=" + encodeURIComponent(q) : "");
+    }
+    function render() {
+      var q = input.value;
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      list.textContent = "";
+      if (!q.trim()) { open(false); return; }
+      open(true);
+      if (!engine) { status.textContent = "正在加载索引…"; ready(src, render); return; }
+      var t0 = performance.now(), found = engine.search(q), results = found.results;
+      results.slice(0, MAX_DROPDOWN).forEach(function (r, i) {
+        var d = engine.docs[r.doc], sec = engine.section(r);
+        var li = el("li", "kb-hs__item");
+        li.id = "kb-hs-opt-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.setAttribute("data-entry-id", d.id || d.url);
+        var a = el("a", "kb-hs__link");
+        a.href = href(root, d, sec);
+        a.tabIndex = -1;
+        var title = el("span", "kb-hs__title");
+        if (d.id) title.appendChild(el("span", "kb-id", d.id + " "));
+        title.appendChild(highlighted(d.title, found.needles, 200));
+        a.appendChild(title);
+        var meta = [engine.labels.get(d.collection) || "", d.category || ""].filter(Boolean);
+        if (sec.heading) meta.push(sec.heading);
+        a.appendChild(el("span", "kb-hs__meta", meta.join(" · ")));
+        if (sec.text) {
+          var passage = el("span", "kb-hs__passage");
+          passage.appendChild(highlighted(sec.text, found.needles, 70));
+          a.appendChild(passage);
+        }
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      status.textContent = results.length
+        ? "找到 " + results.length + " 条，按回车查看全部和筛选"
+        : "没有找到相关内容。按回车查看检索建议";
+      window.KB_HEADER_LAST_QUERY_MS = performance.now() - t0;
+      form.setAttribute("data-query", q);
+    }
+    function schedule() {
+      clearTimeout(timer);
+      timer = setTimeout(render, 40);
+    }
+    function load() { ready(src, function () { if (input.value.trim()) render(); }); }
+    // the index starts loading when a pointer or finger reaches the box, before the first key
+    form.addEventListener("pointerenter", load);
+    form.addEventListener("touchstart", load, { passive: true });
+    input.addEventListener("focus", load);
+    input.addEventListener("compositionstart", function () { composing = true; });
+    input.addEventListener("compositionend", function () { composing = false; schedule(); });
+    input.addEventListener("input", function (ev) {
+      if (ev.isComposing || composing) return; // pinyin being typed is not the query yet
+      load();
+      schedule();
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.isComposing || composing || ev.keyCode === 229) return;
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        if (panel.hidden) render();
+        setActive(active + (ev.key === "ArrowDown" ? 1 : -1));
+      } else if (ev.key === "Escape") {
+        open(false);
+      } else if (ev.key === "Enter") {
+        ev.preventDefault();
+        var opts = options();
+        if (active >= 0 && opts[active]) location.href = opts[active].querySelector("a").href;
+        else toFinder();
+      }
+    });
+    // Enter while an IME is composing confirms the characters; it never submits the search.
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (!composing) toFinder();
+    });
+    document.addEventListener("click", function (ev) { if (!form.parentNode.contains(ev.target)) open(false); });
+    document.addEventListener("keydown", function (ev) {
+      var t = ev.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+      if (ev.key === "/" && !typing && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+        ev.preventDefault();
+        input.focus();
+      }
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", header);
+  else header();
+})();
