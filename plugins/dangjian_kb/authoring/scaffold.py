@@ -23,12 +23,19 @@ overwritten), 2 a wrong argument (unknown category or topic, malformed id or tit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
+
+try:  # POSIX: one `new` at a time per folder
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from dangjian_kb.check.rules_body import PROMPT_MARK as MARK
 from dangjian_kb.check.rules_fields import normalized_id
@@ -137,11 +144,30 @@ def create(
         raise ScaffoldError("--id 只用于手册（handbook）。问题和案例的编号由工具自动分配为下一个未用编号，不必指定。")
     title = clean_title(title)
     category, topic = resolve_taxonomy(collection, category, topic, root, taxonomy_path)
-    used = ids_in_tree(root)
-    entry_id, notes = choose_id(collection, entry_id, used)
-    path = root / collection / file_name(entry_id, title)
-    write_new(path, render(collection, entry_id, title, category, topic, today or dt.date.today(), doctype))
+    folder = root / collection
+    with _claim(folder):  # two `new` at once: the second sees the first one's file and takes the next id
+        used = ids_in_tree(root)
+        entry_id, notes = choose_id(collection, entry_id, used)
+        path = folder / file_name(entry_id, title)
+        text = render(collection, entry_id, title, category, topic, today or dt.date.today(), doctype)
+        write_new(path, text.encode("utf-8"))
     return path, entry_id, notes
+
+
+@contextlib.contextmanager
+def _claim(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the collection folder while an id is chosen and its file created."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise ScaffoldError(f"{folder}: 无法打开文件夹（{exc.strerror}）。请检查文件夹权限。", EXIT_EXISTS) from None
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _doctype(collection: str, doctype: str | None) -> str | None:
@@ -161,11 +187,17 @@ def _doctype(collection: str, doctype: str | None) -> str | None:
 
 
 def clean_title(title: str) -> str:
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in title or ""):
+        # bytes that are not UTF-8 reach argv as surrogate escapes (a terminal in GBK, say)
+        raise ScaffoldError("标题含有无法识别的字符：终端可能不是 UTF-8 编码。请把终端设为 UTF-8 后重新输入标题。")
     text = unicodedata.normalize("NFC", title or "").strip()
     if not text:
         raise ScaffoldError('标题不能为空。请用 --title 写一行标题，如 --title "党员老是不按时交党费"。')
     if "\n" in text or "\r" in text:
         raise ScaffoldError("标题只能写一行。请把说明写到正文里。")
+    bad = next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf")), None)
+    if bad is not None:
+        raise ScaffoldError(f"标题含有看不见的控制字符（U+{ord(bad):04X}）。请重新输入标题。")
     return text
 
 
@@ -295,11 +327,16 @@ def file_name(entry_id: str, title: str) -> str:
     return f"{entry_id}-{stem}.md" if stem else f"{entry_id}.md"
 
 
-def write_new(path: Path, text: str) -> None:
+def write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` exclusively; on any failure nothing is left behind."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with open(path, "xb") as fh:
+            try:
+                fh.write(data)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
     except FileExistsError:
         raise ScaffoldError(f"{path} 已存在，不会覆盖。请换一个编号或标题，或直接编辑该文件。", EXIT_EXISTS) from None
     except OSError as exc:
