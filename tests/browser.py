@@ -29,6 +29,21 @@ def available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
 
 
+def require() -> None:
+    """Browser tests fail loudly without Chromium; skipping them is an explicit choice (KB_SKIP_BROWSER=1)."""
+    import pytest
+
+    if available():
+        return
+    if os.environ.get("KB_SKIP_BROWSER") == "1":
+        pytest.skip("KB_SKIP_BROWSER=1: browser tests skipped on purpose", allow_module_level=True)
+    pytest.fail(
+        f"Chromium not found at {CHROMIUM}. Install Debian's chromium (sudo apt-get install chromium) or point "
+        "KB_CHROMIUM at one; to run the suite without browser tests on purpose, set KB_SKIP_BROWSER=1.",
+        pytrace=False,
+    )
+
+
 @contextlib.contextmanager
 def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright

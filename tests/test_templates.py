@@ -363,8 +363,9 @@ def test_bundle_contains_every_word_file(site, tmp_path):
     assert names == ["kb-20260601/templates/T-0001.docx"]
 
 
-@pytest.mark.skipif(not browser.available(), reason="Debian's chromium is not installed")
+@pytest.mark.browser
 def test_fill_in_form_from_file_updates_preview_print_and_survives_reload(site):
+    browser.require()
     url = (site.dir / "templates/T-0001.html").as_uri()
     with browser.chromium() as chrome:
         context = chrome.new_context(viewport={"width": 1280, "height": 900})

@@ -191,8 +191,7 @@ def test_overdue_error_option_fails_the_build(kb_factory):
 
 @pytest.fixture(scope="module")
 def chrome():
-    if not browser.available():
-        pytest.skip("Debian's chromium is not installed")
+    browser.require()
     with browser.chromium() as c:
         yield c
 
