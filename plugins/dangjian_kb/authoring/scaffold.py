@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - Windows
 from dangjian_kb.check.rules_body import PROMPT_MARK as MARK
 from dangjian_kb.check.rules_fields import normalized_id
 from dangjian_kb.check.sources import root_problem
-from dangjian_kb.model.collection import ALL, BY_NAME, DOCTYPES, HANDBOOK
+from dangjian_kb.model.collection import ALL, BY_NAME, DOCTYPES, HANDBOOK, is_chapter
 
 EXIT_OK, EXIT_EXISTS, EXIT_USAGE = 0, 1, 2
 KINDS = {"problem": "problems", "case": "cases", "handbook": "handbook", "template": "templates"}
@@ -235,7 +235,7 @@ def resolve_taxonomy(
             )
             raise ScaffoldError(f"主题 '{topic}' 不属于分类 '{category}'。{fix}")
     if category is None and "category" in BY_NAME[collection].required:
-        noun = {"problems": "问题", "cases": "案例"}.get(collection, BY_NAME[collection].label)
+        noun = BY_NAME[collection].noun or BY_NAME[collection].label
         raise ScaffoldError(
             f"{noun}必须有分类。请加 --category，可选：{'、'.join(tax.names())}（或只写 --topic，分类随主题确定）。"
         )
@@ -343,99 +343,10 @@ def write_new(path: Path, data: bytes) -> None:
         raise ScaffoldError(f"{path}: 无法写入（{exc.strerror}）。请检查文件夹权限。", EXIT_EXISTS) from None
 
 
-# -- the templates -------------------------------------------------------------------------------
-
-PROBLEM_BODY = """
-## 问题描述
-
-待填写：这个问题是什么、在哪些支部或什么情况下出现、造成了什么影响。
-
-## 解决建议
-
-待填写：应当怎样解决、依据哪些规定；可用 `[[编号]]` 链接手册章节、其他问题或案例。
-
-## 实施步骤
-
-1. 待填写：第一步做什么、由谁负责、什么时间完成。
-2. 待填写：第二步（每步一行，按 1. 2. 3. 编号，不够可继续添加）。
-"""
-
-CASE_BODY = """
-## 背景
-
-待填写：案例发生前的情况：单位和支部的基本情况，遇到了什么问题或任务。
-
-## 实施过程
-
-待填写：按时间顺序写做了哪些事、怎么做的，可写成 1. 2. 3. 的步骤。
-
-## 取得成效
-
-待填写：取得了哪些成效，尽量用数字和事实说明。
-
-## 关键因素
-
-待填写：做成这件事（或出现问题）的关键原因，每条一行。
-
-## 借鉴要点
-
-待填写：其他支部借鉴时要注意什么（可选：不需要时连同本小标题一起删除）。
-"""
-
-SECTION_BODY = """
-## 职责
-
-待填写：哪些部门和人员负责什么。
-
-## 工作流程
-
-待填写：按顺序写办理步骤，每步一行，按 1. 2. 3. 编号。
-
-## 管理要求
-
-待填写：必须做到的要求、时限和标准。
-
-## 注意事项
-
-待填写：容易出错的地方（以下各小节可选：不需要时连同小标题一起删除）。
-
-## 常见问题
-
-待填写：支部常问的问题和答复。
-"""
-
-CHAPTER_BODY = """
-# {title}
-
-待填写：本章概述：本章讲什么，各节之间是什么关系。
-
-## 本章各节
-
-待填写：列出本章各节及简介，每节一行，如 - `[[HB-x.1]]`：小节内容简介。
-"""
-
+# -- the templates: data/new/<collection>.md (a chapter: <collection>-chapter.md) ------------------
 
 # The closing line each 文种 customarily ends its main text with (a 请示 must ask for a decision).
 CLOSINGS = {"请示": "\n以上请示当否，请批复。\n", "报告": "\n特此报告。\n", "通知": "\n特此通知。\n"}
-
-
-def render_template(entry_id: str, title: str, category: str | None, topic: str | None, day: str, doctype: str) -> str:
-    """A document template from data/new_template.md: its own fields, placeholders and signature."""
-    from importlib import resources  # noqa: PLC0415
-    from string import Template  # noqa: PLC0415 - $names: the body's {{key}} braces stay as written
-
-    text = resources.files("dangjian_kb").joinpath("data", "new_template.md").read_text("utf-8")
-    taxonomy = (f"category: {_scalar(category)}\n" if category else "") + (
-        f"topic: {_scalar(topic)}\n" if topic else ""
-    )
-    return Template(text).substitute(
-        id=entry_id,
-        title=_scalar(title),
-        taxonomy=taxonomy,
-        doctype=doctype,
-        day=day,
-        closing=CLOSINGS.get(doctype, ""),
-    )
 
 
 def render(
@@ -447,41 +358,24 @@ def render(
     today: dt.date,
     doctype: str | None = None,
 ) -> str:
-    day = today.isoformat()
-    if doctype is not None:
-        return render_template(entry_id, title, category, topic, day, doctype)
-    fields: list[tuple[str, str]] = [("id", entry_id), ("title", _scalar(title))]
-    if category:
-        fields.append(("category", _scalar(category)))
-    if topic:
-        fields.append(("topic", _scalar(topic)))
-    if collection == "problems":
-        fields.append(("source", f"{MARK}问题从哪里发现，三选一：反馈、巡视检查、日常运行"))
-        body = PROBLEM_BODY
-    elif collection == "cases":
-        fields += [
-            ("kind", f"{MARK}案例类型，三选一：成功经验、创新做法、经验教训"),
-            ("unit", f"{MARK}案例发生的单位或支部"),
-            ("date", f"{day}  # 案例发生的时间，请按实际修改；可只写年月，如 2024-05"),
-            ("# contributor", "供稿人或部门（可选：需要时删去行首的 # 和空格）"),
-        ]
-        body = CASE_BODY
-    elif "." in entry_id:
-        fields += [
-            ("# owner", "负责维护本节的部门，如 党群工作部（可选：需要时删去行首的 # 和空格）"),
-            ("# basis", "[zhibu-tiaoli-2018#第六章]  # 政策依据（可选）：regulations.yml 中的编号"),
-            ("reviewed", f"{day}  # 最近复核日期"),
-        ]
-        body = SECTION_BODY
-    else:
-        fields.append(("reviewed", day))
-        body = CHAPTER_BODY.format(title=title)
-    fields += [
-        ("tags", "[]  # 可选：关键词，如 [党费, 催缴]"),
-        ("related", "[]  # 可选：相关条目的编号，如 [HB-2.2, P-0012]"),
-        ("updated", day),
-    ]
-    return "---\n" + "".join(f"{key}: {value}\n" for key, value in fields) + "---\n" + body
+    """The new entry from its collection's template file; `$names` are filled, `{{key}}` stays as written."""
+    from importlib import resources  # noqa: PLC0415 - only `new` reads the templates
+    from string import Template  # noqa: PLC0415
+
+    name = f"{collection}-chapter" if is_chapter(entry_id) else collection
+    text = resources.files("dangjian_kb").joinpath("data", "new", f"{name}.md").read_text("utf-8")
+    taxonomy = (f"category: {_scalar(category)}\n" if category else "") + (
+        f"topic: {_scalar(topic)}\n" if topic else ""
+    )
+    return Template(text).substitute(
+        id=entry_id,
+        title=_scalar(title),
+        heading=title,
+        taxonomy=taxonomy,
+        day=today.isoformat(),
+        doctype=doctype or "",
+        closing=CLOSINGS.get(doctype or "", ""),
+    )
 
 
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#\[\]{},\"']*")

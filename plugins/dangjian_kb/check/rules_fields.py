@@ -60,9 +60,9 @@ def check_fields(
         if key in meta and key in coll.fields:
             _check_text(key, meta, ln, out, ok)
     _check_date("updated", meta, ln, out, ok, month_ok=False)
-    if coll.name == "cases":
-        _check_date("date", meta, ln, out, ok, month_ok=True)
-    if coll.name == "handbook":
+    for key in coll.month_dates:
+        _check_date(key, meta, ln, out, ok, month_ok=True)
+    if coll.reviewed:
         _check_handbook(meta, ok, ln, today, out)
     if PRIVACY_FIELD in meta:
         _check_str_list(PRIVACY_FIELD, meta, ln, out, ok)

@@ -77,7 +77,7 @@ def check_fields(data: dict, key_lines: dict[str, int], out: Collector) -> None:
 
 
 def _field_problem(text: str) -> str | None:
-    bad = next((ch for ch in text if _is_control(ch)), None)
+    bad = None if text.isprintable() else next((ch for ch in text if _is_control(ch)), None)  # C fast path
     if bad is not None:
         return f"含有看不见的控制字符（U+{ord(bad):04X}）。请删除后重新输入。"
     if _TEXT_MARKUP.search(text):

@@ -21,6 +21,15 @@ class Collection:
     example: str = ""  # a valid id, for messages
     numbered: bool = True  # ids are prefix + a running number (new entries take the next one)
     placeholders: bool = False  # the body is a fill-in document with declared {{key}} fields
+    noun: str = ""  # what one entry is called in messages: 问题, 案例 …
+    columns: tuple[tuple[str, str], ...] = ()  # (field, header) after id and title in index tables
+    month_dates: tuple[str, ...] = ()  # date fields that may be YYYY-MM
+    reviewed: bool = False  # entries carry reviewed / review_months and fall due for review
+    has_index: bool = True  # a generated index page at <name>/index.html (the handbook has its own)
+
+    @property
+    def index_url(self) -> str:
+        return f"{self.name}/index.html"
 
 
 # basis: regulation ids from regulations.yml (any collection; the handbook's 政策依据)
@@ -37,6 +46,10 @@ HANDBOOK = Collection(
     prefix="HB",
     example="HB-2.3",
     numbered=False,
+    noun="手册小节",
+    columns=(("topic", "主题"), ("reviewed", "复核")),
+    reviewed=True,
+    has_index=False,
 )
 PROBLEMS = Collection(
     name="problems",
@@ -49,6 +62,8 @@ PROBLEMS = Collection(
     fields=("source",),
     prefix="P",
     example="P-0012",
+    noun="问题",
+    columns=(("source", "来源"), ("updated", "更新")),
 )
 CASES = Collection(
     name="cases",
@@ -62,6 +77,9 @@ CASES = Collection(
     fields=("unit", "date", "kind", "contributor"),
     prefix="C",
     example="C-0007",
+    noun="案例",
+    columns=(("kind", "类型"), ("unit", "单位"), ("date", "时间")),
+    month_dates=("date",),
 )
 DOCTYPES = ("请示", "报告", "通知", "决议", "公示", "会议记录", "表格", "提纲", "其他")
 TEMPLATES = Collection(
@@ -76,6 +94,8 @@ TEMPLATES = Collection(
     prefix="T",
     example="T-0001",
     placeholders=True,
+    noun="文书模板",
+    columns=(("doctype", "文种"), ("issuer", "发文")),
 )
 
 ALL: tuple[Collection, ...] = (HANDBOOK, PROBLEMS, CASES, TEMPLATES)

@@ -71,7 +71,7 @@ def _entry_doc(e: Entry, kb: KnowledgeBase) -> _Doc:
     facet = " ".join(filter(None, [e.category, e.topic, m.get("source"), m.get("kind"), m.get("unit")]))
     meta = [e.id, e.title, e.url, e.collection.name, e.category or "", e.topic or ""]
     meta += [m.get("source", ""), m.get("kind", ""), e.tags, m.get("unit", "")]
-    meta.append(CHAPTER_BOOST if e.collection.name == "handbook" and is_chapter(e.id) else 1)
+    meta.append(CHAPTER_BOOST if is_chapter(e.id) else 1)
     fields = {"title": e.title, "tags": " ".join(e.tags), "facet": facet}
     return _Doc(meta, fields, passages.split(_linked_words(e.body, kb)))
 

@@ -15,7 +15,7 @@ from functools import cached_property
 import jinja2
 
 from dangjian_kb.model import urls
-from dangjian_kb.model.collection import ALL, BY_NAME, is_chapter
+from dangjian_kb.model.collection import ALL, BY_NAME, Collection, is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.site import basis_view, template_page
@@ -80,13 +80,6 @@ CARD_FIELDS = (
     ("updated", "更新"),
 )
 
-COLLECTION_URL = {
-    "handbook": urls.HANDBOOK,
-    "problems": urls.PROBLEMS,
-    "cases": urls.CASES,
-    "templates": urls.TEMPLATES,
-}
-
 
 class Views:
     def __init__(self, kb: KnowledgeBase, today: dt.date | None = None) -> None:
@@ -124,7 +117,7 @@ class Views:
             return urls.relative(e.url, url)
 
         m = e.meta
-        rows = [("编号", e.id, None), ("所属", e.collection.label, link(COLLECTION_URL[e.collection.name]))]
+        rows = [("编号", e.id, None), ("所属", e.collection.label, link(e.collection.index_url))]
         if e.category:
             rows.append(("分类", e.category, link(self.category_url(e.category))))
         if e.topic:
@@ -151,9 +144,7 @@ class Views:
     # -- generated pages -----------------------------------------------------
     def pages(self) -> list[GeneratedPage]:
         pages = [
-            self._collection_index("problems", urls.PROBLEMS, "问题库"),
-            self._collection_index("cases", urls.CASES, "案例集"),
-            self._collection_index("templates", urls.TEMPLATES, "文书模板"),
+            *(self._collection_index(c) for c in ALL if c.has_index),
             self._handbook_index(),
             self._tags_index(),
             self._stats(),
@@ -181,10 +172,11 @@ class Views:
             )
         return groups
 
-    def _collection_index(self, name: str, url: str, title: str) -> GeneratedPage:
-        entries = self.kb.of(name)
-        html = self.render("collection_index.html", url, groups=self._grouped(entries), total=len(entries), kind=name)
-        return GeneratedPage(url, title, html)
+    def _collection_index(self, coll: Collection) -> GeneratedPage:
+        entries = self.kb.of(coll.name)
+        url = coll.index_url
+        html = self.render("collection_index.html", url, groups=self._grouped(entries), total=len(entries), coll=coll)
+        return GeneratedPage(url, coll.label, html)
 
     def chapters(self) -> list[dict]:
         handbook = self.kb.of("handbook")
@@ -199,9 +191,8 @@ class Views:
     def _category(self, cat) -> GeneratedPage:
         url = urls.category(cat.slug)
         mine = [e for e in self.kb.entries if e.category == cat.name]
-        html = self.render(
-            "category.html", url, topics=cat.topics, **{c.name: [e for e in mine if e.collection is c] for c in ALL}
-        )
+        sections = [{"coll": c, "entries": [e for e in mine if e.collection is c]} for c in ALL]
+        html = self.render("category.html", url, topics=cat.topics, sections=sections)
         return GeneratedPage(url, cat.name, html)
 
     def _tags_index(self) -> GeneratedPage:
