@@ -184,7 +184,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         return template_page.markdown_source(entry, body)
 
     def _stamp(self) -> stamp_mod.Stamp:
-        return stamp_mod.Stamp(stamp_mod.build_time(), stamp_mod.git_commit(self.root), **self.views.totals())
+        totals = self.views.totals()
+        counts = tuple((c.name, c.label, totals[c.name]) for c in ALL)
+        return stamp_mod.Stamp(stamp_mod.build_time(), stamp_mod.git_commit(self.root), counts)
 
     def _markdown_renderer(self, config: MkDocsConfig):
         """Entries' Markdown rendered the way the site renders it, for the print page."""

@@ -494,7 +494,7 @@ def check_units(register: Register, entries: list[Entry]) -> tuple[dict[str, lis
     found: list[Finding] = []
     for e in entries:
         unit = e.meta.get("unit")
-        if e.collection.name != "cases" or not isinstance(unit, str):
+        if "unit" not in e.collection.fields or not isinstance(unit, str):
             continue
         org = register.find(unit)
         if org is not None:

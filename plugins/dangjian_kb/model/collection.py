@@ -102,8 +102,6 @@ ALL: tuple[Collection, ...] = (HANDBOOK, PROBLEMS, CASES, TEMPLATES)
 BY_NAME = {c.name: c for c in ALL}
 _RANK = {c.prefix: i for i, c in enumerate(ALL)}
 
-ANY_ID = re.compile("(?:" + "|".join(c.id_pattern.pattern for c in ALL) + ")")
-
 
 def collection_of_id(entry_id: str) -> Collection | None:
     for coll in ALL:

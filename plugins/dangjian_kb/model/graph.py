@@ -29,6 +29,3 @@ class RelationGraph:
                 if coll.id_pattern.fullmatch(other):
                     groups[coll.name].append(other)
         return {k: v for k, v in groups.items() if v}
-
-    def degree(self, entry_id: str) -> int:
-        return len(self._edges.get(entry_id, ()))

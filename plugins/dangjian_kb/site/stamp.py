@@ -14,13 +14,7 @@ from pathlib import Path
 class Stamp:
     built: dt.datetime  # UTC
     commit: str | None
-    handbook: int
-    problems: int
-    cases: int
-
-    @property
-    def date_compact(self) -> str:
-        return self.built.strftime("%Y%m%d")
+    counts: tuple[tuple[str, str, int], ...]  # (collection name, label, entries; handbook: sections)
 
 
 def build_time() -> dt.datetime:

@@ -139,7 +139,7 @@ class Terms:
 
     def case_note(self, views: Views, entry: Entry) -> str:
         """The organization line under a case whose ``unit`` names a registered organization."""
-        if entry.collection.name != "cases":
+        if "unit" not in entry.collection.fields:
             return ""
         org = self.register.find(entry.meta.get("unit"))
         if org is None:

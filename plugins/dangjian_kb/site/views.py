@@ -223,6 +223,7 @@ class Views:
             rows=rows,
             topics=topics,
             totals=totals,
+            collections=ALL,
             thin_problems=[t["name"] for t in topics if not t["problems"]],
             thin_cases=[t["name"] for t in topics if not t["cases"]],
         )
@@ -259,11 +260,8 @@ class Views:
         return GeneratedPage(urls.PRINT, "规范化手册（打印版）", html)
 
     def totals(self) -> dict[str, int]:
-        return {
-            "handbook": sum(not is_chapter(e.id) for e in self.kb.of("handbook")),
-            "problems": len(self.kb.of("problems")),
-            "cases": len(self.kb.of("cases")),
-        }
+        """Entries per collection; handbook chapters are overview pages, not counted."""
+        return {c.name: sum(not is_chapter(e.id) for e in self.kb.of(c.name)) for c in ALL}
 
     def review_lists(self) -> tuple[list[Entry], list[Entry]]:
         dated = sorted(
