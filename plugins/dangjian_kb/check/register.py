@@ -185,8 +185,8 @@ def _check_values(values: dict[str, str], lines: dict[str, int], label: str, out
             )
             bad = True
     if "date" in values and not dates.parse_month_or_day(values["date"]):
-        guess = dates.suggest(values["date"], month_ok=True)
-        fix = f"是否想写 '{guess}'？" if guess else "格式为 YYYY-MM-DD 或 YYYY-MM。"
+        date_guess = dates.suggest(values["date"], month_ok=True)
+        fix = f"是否想写 '{date_guess}'？" if date_guess else "格式为 YYYY-MM-DD 或 YYYY-MM。"
         out.add("KB051", lines["date"], f"制度 {label} 的日期 '{values['date']}' 格式不对。{fix}")
         bad = True
     status, successor = values.get("status"), values.get("superseded_by")

@@ -184,6 +184,8 @@ def _check_taxonomy(meta: dict, ln, tax: Taxonomy, out: Collector, ok: dict) -> 
             out.add("KB018", ln("topic"), f"未知主题 '{tname}'。{did_you_mean(tname, tax.all_topics())}")
         return
     category = tax.get(ok["category"])
+    if category is None:  # the category finding is made by its own rule
+        return
     if tname in category.topics:
         ok["topic"] = tname
         return
@@ -280,8 +282,9 @@ def _check_handbook(meta: dict, ok: dict, ln, today: dt.date, out: Collector) ->
             out.add("KB012", 1, "手册小节缺少必填字段 'reviewed'（最近复核日期）。请加一行 'reviewed: YYYY-MM-DD'。")
         return
     _check_date("reviewed", meta, ln, out, ok, month_ok=False)
-    if "reviewed" in ok:
-        due = dates.add_months(dates.parse_day(ok["reviewed"]), months)
+    reviewed = dates.parse_day(ok["reviewed"]) if "reviewed" in ok else None
+    if reviewed is not None:
+        due = dates.add_months(reviewed, months)
         ok["review_due"] = due.isoformat()
         if due < today:
             out.add(

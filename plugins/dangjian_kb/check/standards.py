@@ -238,7 +238,7 @@ class _Fields:
             self.out.add("KB071", self.line(key), f"{self.where}的 '{key}' 应是非空列表，每项是一个{what}。")
             return []
         good = [v for v in value if isinstance(v, _Map)]
-        for v, line in zip(value, value.item_lines, strict=True):
+        for v, line in zip(value, getattr(value, "item_lines", [0] * len(value)), strict=True):
             if not isinstance(v, _Map):
                 self.out.add(
                     "KB071",
@@ -422,7 +422,8 @@ def _check_levels(std: m.Standard, total: int | None, out: Collector) -> None:
 
 def _check_unique(std: m.Standard, out: Collector) -> None:
     seen: dict[str, int] = {}
-    for thing in [*std.aspects, *std.items]:
+    things: list[m.Aspect | m.Item] = [*std.aspects, *std.items]
+    for thing in things:
         if not thing.id:
             continue
         if thing.id in seen:

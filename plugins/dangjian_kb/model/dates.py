@@ -27,7 +27,7 @@ def parse_month_or_day(value: object) -> bool:
     if parse_day(text):
         return True
     m = _ISO_MONTH.fullmatch(text)
-    return bool(m) and 1 <= int(m[2]) <= 12
+    return m is not None and 1 <= int(m[2]) <= 12
 
 
 def suggest(value: object, month_ok: bool) -> str | None:

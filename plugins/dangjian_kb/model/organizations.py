@@ -148,9 +148,9 @@ class Organization:
             return Status.NONE
         if on > end:
             return Status.OVERDUE  # the last day of the term still belongs to it
-        if on >= self.request_on:
+        if self.request_on is not None and on >= self.request_on:
             return Status.REQUEST
-        if on >= self.remind_on:
+        if self.remind_on is not None and on >= self.remind_on:
             return Status.REMIND
         return Status.NORMAL
 
