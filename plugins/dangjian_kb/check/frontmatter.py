@@ -18,7 +18,7 @@ from dangjian_kb.model.findings import Collector
 try:  # C-accelerated where the wheel has libyaml
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - pure-Python PyYAML
-    _BaseLoader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc, assignment]
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -207,7 +207,9 @@ def _yaml_error_line(exc: yaml.YAMLError, line0: int) -> int:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context = str(getattr(exc, "context", "") or "")
     if context.startswith(("while scanning", "while parsing a flow")) and getattr(exc, "context_mark", None):
-        mark = exc.context_mark  # an unclosed quote or bracket: where it opens, not where the stream ends
+        mark = getattr(
+            exc, "context_mark", None
+        )  # an unclosed quote or bracket: where it opens, not where the stream ends
     return line0 + mark.line if mark is not None else line0
 
 

@@ -122,7 +122,7 @@ def _yaml(text: str, out: Collector) -> tuple[object, yaml.Node | None]:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1 if event.start_mark else 0
                 out.add(
                     "KB060", line, "换届台账使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值。"
                 )

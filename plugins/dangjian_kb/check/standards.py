@@ -102,7 +102,7 @@ def parse_yaml(text: str, out: Collector) -> _Map | None:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + 1
+                line = event.start_mark.line + 1 if event.start_mark else 0
                 out.add("KB070", line, "使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值。")
                 return None
         node = yaml.compose(text, Loader=_Loader)

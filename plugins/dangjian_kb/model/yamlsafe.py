@@ -9,7 +9,7 @@ import yaml
 try:  # C-accelerated where the wheel has libyaml
     _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - pure-Python PyYAML
-    _Base = yaml.SafeLoader
+    _Base = yaml.SafeLoader  # type: ignore[misc, assignment]
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
