@@ -305,7 +305,9 @@ def save(seed: int, report: Report, distinct: int = 5, minimize_input: bool = Tr
             small = minimize(root, rel, data, what) if minimize_input else data
             name = OUT / f"tb-{hashlib.sha1(what.encode()).hexdigest()[:10]}{Path(rel).suffix}"
             name.write_bytes(small)
-            lines.append(f"  {count:>5} × {what}\n        case {i} ({rel}), minimized {len(data)} → {len(small)} bytes: {name}")
+            lines.append(
+                f"  {count:>5} × {what}\n        case {i} ({rel}), minimized {len(data)} → {len(small)} bytes: {name}"
+            )
             shown += 1
             if shown >= distinct:
                 break

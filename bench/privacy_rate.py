@@ -98,7 +98,9 @@ NEGATIVES: dict[str, Callable[[random.Random], str]] = {
     "amount 万元/亿元": lambda r: f"{mobile(r)}{r.choice(['万元', '亿元', '元'])}",
     "amount with comma": lambda r: f"{int(mobile(r)):,}元",
     "scientific": lambda r: f"{r.randrange(1, 9)}.{r.randrange(10, 99)}e10",
-    "order number 12-20 digits": lambda r: mobile(r) + "".join(r.choice("0123456789") for _ in range(r.randrange(1, 10))),
+    "order number 12-20 digits": lambda r: (
+        mobile(r) + "".join(r.choice("0123456789") for _ in range(r.randrange(1, 10)))
+    ),
     "order number prefix": lambda r: "".join(r.choice("0123456789") for _ in range(r.randrange(1, 6))) + mobile(r),
     "date compact": lambda r: (dt.date(2000, 1, 1) + dt.timedelta(days=r.randrange(9000))).strftime("%Y%m%d"),
     "date range": lambda r: "20240101-20241231",

@@ -80,10 +80,16 @@ def _tag_violations(tag: Tag) -> list[str]:
             continue
         compact = scheme_of(value)
         if low in URL_ATTRS or low.endswith(":href"):
-            candidates = [compact] + ([scheme_of(p.strip().split(" ")[0]) for p in value.split(",")] if low == "srcset" else [])
+            candidates = [compact] + (
+                [scheme_of(p.strip().split(" ")[0]) for p in value.split(",")] if low == "srcset" else []
+            )
             if any(_BAD_SCHEME.match(c) for c in candidates):
                 out.append(f"{name}[{attr}]={value!r}")
-            elif name in MEDIA_TAGS and low in {"src", "srcset", "data", "poster"} and re.match(r"^(?:https?:)?//", compact):
+            elif (
+                name in MEDIA_TAGS
+                and low in {"src", "srcset", "data", "poster"}
+                and re.match(r"^(?:https?:)?//", compact)
+            ):
                 out.append(f"remote {name}[{attr}]={value!r}")
         elif "javascript:" in compact or "vbscript:" in compact or "expression(" in compact:
             out.append(f"{name}[{attr}]={value!r}")  # style=…url(javascript:…), values=javascript:…

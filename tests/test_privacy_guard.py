@@ -95,7 +95,7 @@ def test_harmless_number_not_flagged(kb, text):
 def test_public_numbers_still_exempt_when_disguised(kb):
     """Normalization applies to the allow-list too: a hotline listed once is exempt however written."""
     rel = kb.problem(
-        public_numbers="[\"+86 139 1234 5678\"]",
+        public_numbers='["+86 139 1234 5678"]',
         body=PROBLEM_BODY + "\n## 延伸阅读\n\n服务热线 139\u200b1234\u200b5678，或 (86)13912345678。\n",
     )
     assert [f for f in kb.findings("KB033") if f.path == rel] == []

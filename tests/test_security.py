@@ -19,7 +19,6 @@ from __future__ import annotations
 import struct
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -37,7 +36,12 @@ def png_bytes() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 # ------------------------------------------------------------------ payload tables
@@ -66,9 +70,15 @@ BODY: list[tuple[str, str]] = [
     ("svg-animate-onbegin", '<svg><animate onbegin="alert({n})" attributeName="x" dur="1s"/></svg>'),
     ("svg-script", "<svg><script>alert({n})</script></svg>"),
     ("svg-xlink", '<svg><a xlink:href="javascript:alert({n})"><text x="20" y="20">点</text></a></svg>'),
-    ("svg-animate-href", '<svg><a><animate attributeName="href" values="javascript:alert({n})"/><text x="9" y="9">点</text></a></svg>'),
+    (
+        "svg-animate-href",
+        '<svg><a><animate attributeName="href" values="javascript:alert({n})"/><text x="9" y="9">点</text></a></svg>',
+    ),
     ("math-href", '<math><mi href="javascript:alert({n})">数学</mi></math>'),
-    ("mathml-mxss", "<math><mtext><table><mglyph><style><img src=x onerror=alert({n})></style></mglyph></table></mtext></math>"),
+    (
+        "mathml-mxss",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert({n})></style></mglyph></table></mtext></math>",
+    ),
     ("noscript-mxss", '<noscript><p title="</noscript><img src=x onerror=alert({n})>"></p></noscript>'),
     ("comment-breakout", "<!--><img src=x onerror=alert({n})>-->"),
     ("script", "<script>alert({n})</script>"),
@@ -200,9 +210,15 @@ FILES: list[tuple[str, str, str | bytes]] = [
     (
         "svg-file-foreign",
         "cases/s{n}.svg",
-        SVG.format(inner='<foreignObject><img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="alert({n})"/></foreignObject>'),
+        SVG.format(
+            inner='<foreignObject><img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="alert({n})"/></foreignObject>'
+        ),
     ),
-    ("svg-file-xlink", "handbook/s{n}.svg", SVG.format(inner='<a href="javascript:alert({n})"><rect width="9" height="9"/></a>')),
+    (
+        "svg-file-xlink",
+        "handbook/s{n}.svg",
+        SVG.format(inner='<a href="javascript:alert({n})"><rect width="9" height="9"/></a>'),
+    ),
     ("html-in-image-name", 'problems/img/"><img src=x onerror=alert({n})>.png', b""),
     ("html-in-entry-name", "problems/P-{n}-<svg onload=alert({n})>.md", ""),
     ("quote-in-image-name", "problems/img/a' onerror='alert({n}).png", b""),
@@ -249,7 +265,9 @@ def _payloads() -> list[Payload]:
         n += 1
     n = 1401
     for label, path, content in FILES:
-        text = content.replace(b"{n}", str(n).encode()) if isinstance(content, bytes) else content.replace("{n}", str(n))
+        text = (
+            content.replace(b"{n}", str(n).encode()) if isinstance(content, bytes) else content.replace("{n}", str(n))
+        )
         out.append(Payload(n, label, "file", text, path=path.replace("{n}", str(n))))  # type: ignore[arg-type]
         n += 1
     n = 1501
@@ -323,7 +341,9 @@ def write_payload_kb(kb: KBBuilder) -> None:
             else:
                 kb.write(p.path, png_bytes() if p.path.endswith(".png") else p.text)
     # Titles that are payloads, shown through [[ID]] on another page.
-    kb.problem("P-0002", title="标题经由维基链接显示", body=PROBLEM_BODY + "\n## 延伸阅读\n\n" + "、".join(links) + "\n")
+    kb.problem(
+        "P-0002", title="标题经由维基链接显示", body=PROBLEM_BODY + "\n## 延伸阅读\n\n" + "、".join(links) + "\n"
+    )
     synonyms = "\n".join(f'  - [交党费, "{p.text}"]' for p in PAYLOADS if p.route == "synonym")
     kb.write("synonyms.yml", "groups:\n  - [交党费, 缴党费]\n" + synonyms + "\n")
     # A docs/ page goes through the same Markdown path: it must be sanitized too.
@@ -370,7 +390,9 @@ def test_check_refuses(p: Payload, payload_kb, findings):
     assert errors, f"check reports no error on {rel} for {p.text!r}; findings there: {findings.get(rel, [])}"
     lines = payload_lines(payload_kb, p)
     if lines is not None:
-        assert any(f.line in lines for f in errors), f"no error on lines {sorted(lines)} of {rel}: {[str(f) for f in errors]}"
+        assert any(f.line in lines for f in errors), (
+            f"no error on lines {sorted(lines)} of {rel}: {[str(f) for f in errors]}"
+        )
 
 
 # ------------------------------------------------------------------ built anyway: inert

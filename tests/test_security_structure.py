@@ -87,7 +87,7 @@ def slug_kb(tmp_path: Path, slug: str, slug2: str = "organization") -> KBBuilder
 # ------------------------------------------------------------------ taxonomy slugs
 @pytest.mark.parametrize(
     "slug",
-    ["../../../../outside/x", "../index", "/tmp/abs", "a/b", "..", "UPPER", "x y", "x\" onmouseover=\"alert(1)"],
+    ["../../../../outside/x", "../index", "/tmp/abs", "a/b", "..", "UPPER", "x y", 'x" onmouseover="alert(1)'],
 )
 def test_unsafe_slug_refused_and_nothing_written_outside(tmp_path, slug):
     kb = slug_kb(tmp_path, slug)
@@ -450,7 +450,7 @@ def test_new_in_threads_takes_distinct_ids(kb):
 
 # ------------------------------------------------------------------ terminal output
 def test_control_characters_escaped_in_check_output(kb, capsys):
-    kb.problem(title='"\\e[2J\\e]0;pwned\\a红\\e[0m"', tags="[\"\\e[31m标签\"]", category='"\\e[5m制度"')
+    kb.problem(title='"\\e[2J\\e]0;pwned\\a红\\e[0m"', tags='["\\e[31m标签"]', category='"\\e[5m制度"')
     kb.problem("P-0002", name="P-0002-\x1b[31m红色\x1b[0m.md", title="文件名带控制字符", source="\x1b[1m反馈")
     for fmt in ("text", "json", "github"):
         code = cli.main(["check", str(kb.root), "--format", fmt, "--today", TODAY.isoformat()])
