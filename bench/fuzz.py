@@ -268,7 +268,12 @@ def run(cases: int, seed: int, budget: float | None = None, timeout: float = 20.
                     start = current + 1
                 proc.kill()
                 break
-            msg = parent.recv()
+            try:
+                msg = parent.recv()
+            except (EOFError, OSError):  # the child died (a crash below Python): count it with the case
+                report.tracebacks.append((current, f"child process died: exit code {proc.exitcode}"))
+                start = current + 1
+                break
             if msg[0] == "start":
                 current = msg[1]
             elif msg[0] == "done":
