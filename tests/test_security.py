@@ -233,6 +233,11 @@ SYNONYMS: list[tuple[str, str]] = [
 ]
 
 
+# Routes where a refusal by `check` is not required (the value is harmless text, or the file is
+# never published and already warned about); they must still be inert when built.
+NOT_REFUSED = {"html-file-in-folder", "synonym-proto"}
+
+
 @dataclass(frozen=True)
 class Payload:
     n: int  # the marker: entry number, alert argument, remote host
@@ -268,11 +273,11 @@ def _payloads() -> list[Payload]:
         text = (
             content.replace(b"{n}", str(n).encode()) if isinstance(content, bytes) else content.replace("{n}", str(n))
         )
-        out.append(Payload(n, label, "file", text, path=path.replace("{n}", str(n))))  # type: ignore[arg-type]
+        out.append(Payload(n, label, "file", text, path=path.replace("{n}", str(n)), refuse=label not in NOT_REFUSED))
         n += 1
     n = 1501
     for label, text in SYNONYMS:
-        out.append(Payload(n, label, "synonym", text.replace("{n}", str(n))))
+        out.append(Payload(n, label, "synonym", text.replace("{n}", str(n)), refuse=label not in NOT_REFUSED))
         n += 1
     return out
 
