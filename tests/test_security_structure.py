@@ -395,7 +395,19 @@ def test_pathological_body_builds_quickly(tmp_path):
 def test_new_with_non_utf8_title_fails_cleanly(kb):
     kb.problem()
     before = sorted(p.name for p in (kb.root / "problems").iterdir())
-    proc = run_cli([b"new", b"problem", b"--title", b"\xff\xfe\xb5\xb3\xb7\xd1", b"--root", str(kb.root).encode()])
+    topic = "党费管理".encode()
+    proc = run_cli(
+        [
+            b"new",
+            b"problem",
+            b"--title",
+            b"\xff\xfe\xb5\xb3\xb7\xd1",
+            b"--topic",
+            topic,
+            b"--root",
+            str(kb.root).encode(),
+        ]
+    )
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert b"Traceback" not in proc.stderr and proc.stderr.strip(), proc.stderr
     assert sorted(p.name for p in (kb.root / "problems").iterdir()) == before, "a file was left behind"
