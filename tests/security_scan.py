@@ -148,7 +148,9 @@ def build_serving(root: Path, site: Path) -> ServedBuild:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    mkdocs_log = logging.getLogger("mkdocs")
+    level = mkdocs_log.level
+    mkdocs_log.setLevel(logging.ERROR)  # the payloads' validation errors are expected here
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
         plugin = config.plugins["dangjian-kb"]
@@ -157,4 +159,6 @@ def build_serving(root: Path, site: Path) -> ServedBuild:
         build(config)
     except Exception as exc:  # noqa: BLE001 - a refusing build is acceptable; it is reported
         return ServedBuild(site, f"{type(exc).__name__}: {exc}")
+    finally:
+        mkdocs_log.setLevel(level)
     return ServedBuild(site, None)
