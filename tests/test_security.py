@@ -525,6 +525,21 @@ CONTENT_LINKS = (
 )
 
 
+# The live DOM as Chromium parsed it (mutation-XSS payloads parse differently in html.parser).
+DOM_SCAN = """() => {
+  const out = [];
+  const bad = /^(javascript|vbscript|data):/i;
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      const v = a.value.replace(/[\\u0000-\\u0020\\u007f-\\u00a0\\u00ad\\u200b-\\u200f\\u2028\\u2029\\u2060\\ufeff]+/g, '');
+      if (/^on/i.test(a.name) || (/(^|:)(href|src|action|formaction|data|srcdoc)$/i.test(a.name) && bad.test(v)))
+        out.push(el.tagName.toLowerCase() + '[' + a.name + ']=' + a.value.slice(0, 80));
+    }
+  }
+  return out;
+}"""
+
+
 def _goto(page, url: str) -> None:
     """Open ``url``; a payload that navigates away (meta refresh) or never settles is not an error here."""
     try:
@@ -533,18 +548,23 @@ def _goto(page, url: str) -> None:
         pass
 
 
-def exercise(page, url: str) -> None:
+def exercise(page, url: str) -> list[str]:
     """Load, hover across the page, focus and dispatch events on everything, click every link,
-    summary and button of the content (returning to the page after any navigation)."""
+    summary and button of the content (returning to the page after any navigation).
+    Returns what the live DOM held after load (handlers, script URLs)."""
     _goto(page, url)
     page.wait_for_timeout(100)
+    try:
+        live = page.evaluate(DOM_SCAN)
+    except Exception:  # noqa: BLE001 - the page navigated away on its own (reported as a dialog or not at all)
+        live = ["page navigated away by itself"]
     for x, y in ((200, 200), (640, 450), (900, 300), (640, 800)):
         page.mouse.move(x, y)
     try:
         page.evaluate(SWEEP)
         count = page.locator(CONTENT_LINKS).count()
     except Exception:  # noqa: BLE001 - the page navigated away during the sweep
-        return
+        return live
     for i in range(min(count, 20)):
         try:
             page.locator(CONTENT_LINKS).nth(i).click(timeout=300, no_wait_after=True, force=True)
@@ -554,6 +574,7 @@ def exercise(page, url: str) -> None:
         if page.url.split("#")[0] != url.split("#")[0]:
             _goto(page, url)
     page.wait_for_timeout(50)
+    return live
 
 
 @pytest.fixture(scope="module")
@@ -625,8 +646,9 @@ def test_browser_no_dialog(batch, served, tab):
         if not path.is_file():
             continue  # not published at all: nothing to run
         tab.dialogs.clear()
-        exercise(tab, path.as_uri())
+        live = exercise(tab, path.as_uri())
         fired += [f"{rel}: dialog {m!r}" for m in sorted(set(tab.dialogs))]
+        fired += [f"{rel}: live DOM {v}" for v in live]
     remote = [u for u in tab.blocked if ".invalid" in u]
     assert fired == [] and remote == [], "\n".join(fired + [f"remote request {u}" for u in remote])
 
@@ -647,7 +669,7 @@ def test_browser_finder_parameters(query, served, tab):
     tab.fill("#kb-finder-q", "交党费")  # synonyms with payloads are expanded here
     tab.wait_for_timeout(300)
     tab.evaluate(SWEEP)
-    assert tab.dialogs == [] and errors == [], (tab.dialogs, errors)
+    assert tab.dialogs == [] and errors == [] and tab.evaluate(DOM_SCAN) == [], (tab.dialogs, errors)
     assert tab.locator("#kb-results").count() == 1
 
 
@@ -663,4 +685,5 @@ def test_browser_finder_renders_payload_titles(served, tab):
         tab.fill("#kb-finder-q", query)
         tab.wait_for_timeout(200)
         tab.evaluate(SWEEP)
+        assert tab.evaluate(DOM_SCAN) == [], query
     assert tab.dialogs == [] and errors == [], (tab.dialogs, errors)
