@@ -92,7 +92,8 @@ def slug_kb(tmp_path: Path, slug: str, slug2: str = "organization") -> KBBuilder
 def test_unsafe_slug_refused_and_nothing_written_outside(tmp_path, slug):
     kb = slug_kb(tmp_path, slug)
     errors = taxonomy_errors(kb)
-    assert errors and all("taxonomy.yml" in e for e in errors), errors
+    assert errors, f"check reports no error naming taxonomy.yml for slug {slug!r}"
+    assert all("taxonomy.yml" in e for e in errors), errors
     before = snapshot(tmp_path, kb.root / "site")
     build_serving(kb.root, kb.root / "site")
     after = snapshot(tmp_path, kb.root / "site")
@@ -110,7 +111,7 @@ def test_slug_index_does_not_replace_home_page(tmp_path):
 def test_duplicate_slugs_refused(tmp_path):
     kb = slug_kb(tmp_path, "same", "same")
     errors = taxonomy_errors(kb)
-    assert errors and any("same" in e for e in errors), errors
+    assert any("same" in e for e in errors), f"no error naming taxonomy.yml and the duplicate slug: {errors}"
 
 
 # ------------------------------------------------------------------ symlinks
@@ -130,7 +131,9 @@ def test_symlinked_secret_refused_and_not_published(tmp_path, target):
     kb = _secret_kb(tmp_path)
     (kb.root / "problems" / "leak.png").symlink_to(target)
     loaded = validate.load(kb.root, None, TODAY)
-    assert [f for f in loaded.findings if f.is_error and f.path == "problems/leak.png"], list(map(str, loaded.findings))
+    assert [f for f in loaded.findings if f.is_error and f.path == "problems/leak.png"], (
+        f"no error on problems/leak.png -> {target}: {list(map(str, loaded.findings))}"
+    )
     assert "problems/leak.png" not in loaded.assets
     site = kb.root / "site"
     build_serving(kb.root, site)
@@ -156,7 +159,9 @@ def test_symlinked_content_folder_refused_and_not_read(tmp_path):
     (tmp_path / "other" / "cases" / "C-0042-示例.md").rename(outside / "C-0042-示例.md")
     (kb.root / "cases").symlink_to(outside)
     loaded = validate.load(kb.root, None, TODAY)
-    assert [f for f in loaded.findings if f.is_error and f.path.startswith("cases")], list(map(str, loaded.findings))
+    assert [f for f in loaded.findings if f.is_error and f.path.startswith("cases")], (
+        f"no error on the symlinked folder cases/ -> {outside}: {list(map(str, loaded.findings))}"
+    )
     assert "C-0042" not in loaded.by_id, "an entry was read from outside the repository"
     site = kb.root / "site"
     build_serving(kb.root, site)
