@@ -137,10 +137,19 @@ def mentions(violation: Violation, marker: int) -> bool:
     return re.search(rf"(?<!\d){marker}(?!\d)", violation.what) is not None
 
 
+DELIBERATE = ("PluginError", "Abort", "ConfigurationError", "BuildError", "ValidationError")
+
+
 @dataclass
 class ServedBuild:
     site: Path
     error: str | None  # the build's exception, if it refused (refusing is inert too)
+
+    @property
+    def ran_or_refused(self) -> bool:
+        """Built, or refused on purpose (a MkDocs error with a message): not a crash, which would
+        make 'nothing unsafe was published' true for the wrong reason."""
+        return self.error is None or self.error.startswith(DELIBERATE)
 
 
 def build_serving(root: Path, site: Path) -> ServedBuild:

@@ -485,6 +485,7 @@ def test_check_refuses_taxonomy_payloads(taxonomy_kb):
 
 def test_taxonomy_payloads_inert(taxonomy_kb, tmp_path):
     result = build_serving(taxonomy_kb.root, tmp_path / "site")
+    assert result.ran_or_refused, result.error
     violations = scan_site(result.site) if result.site.is_dir() else []
     assert [str(v) for v in violations] == []
 

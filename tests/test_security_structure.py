@@ -85,25 +85,43 @@ def slug_kb(tmp_path: Path, slug: str, slug2: str = "organization") -> KBBuilder
 
 
 # ------------------------------------------------------------------ taxonomy slugs
-@pytest.mark.parametrize(
-    "slug",
-    ["../../../../outside/x", "../index", "/tmp/abs", "a/b", "..", "UPPER", "x y", 'x" onmouseover="alert(1)'],
-)
-def test_unsafe_slug_refused_and_nothing_written_outside(tmp_path, slug):
+UNSAFE_SLUGS = [
+    "../../../../outside/x",
+    "../index",
+    "/tmp/abs",
+    "a/b",
+    "..",
+    "UPPER",
+    "x y",
+    'x" onmouseover="alert(1)',
+]
+
+
+@pytest.mark.parametrize("slug", UNSAFE_SLUGS)
+def test_unsafe_slug_refused(tmp_path, slug):
     kb = slug_kb(tmp_path, slug)
     errors = taxonomy_errors(kb)
     assert errors, f"check reports no error naming taxonomy.yml for slug {slug!r}"
     assert all("taxonomy.yml" in e for e in errors), errors
+
+
+@pytest.mark.parametrize("slug", UNSAFE_SLUGS)
+def test_unsafe_slug_writes_nothing_outside_the_site(tmp_path, slug):
+    kb = slug_kb(tmp_path, slug)
     before = snapshot(tmp_path, kb.root / "site")
-    build_serving(kb.root, kb.root / "site")
+    result = build_serving(kb.root, kb.root / "site")
+    assert result.ran_or_refused, result.error
     after = snapshot(tmp_path, kb.root / "site")
     assert after == before, f"written outside the site folder: {sorted(set(after) - set(before))}"
+    if slug.startswith("/"):
+        assert not Path(slug + ".html").exists(), f"{slug}.html written"
 
 
 def test_slug_index_does_not_replace_home_page(tmp_path):
     kb = slug_kb(tmp_path, "../index")
     kb.write("docs/index.md", HOME_MD)
-    build_serving(kb.root, kb.root / "site")
+    result = build_serving(kb.root, kb.root / "site")
+    assert result.ran_or_refused, result.error
     home = kb.root / "site" / "index.html"
     assert not home.exists() or "最近更新" in home.read_text("utf-8"), "the home page was replaced by a category page"
 
@@ -136,7 +154,8 @@ def test_symlinked_secret_refused_and_not_published(tmp_path, target):
     )
     assert "problems/leak.png" not in loaded.assets
     site = kb.root / "site"
-    build_serving(kb.root, site)
+    result = build_serving(kb.root, site)
+    assert result.ran_or_refused, result.error
     secret = SECRET.encode() if target != "/etc/hostname" else Path("/etc/hostname").read_bytes().strip()
     leaked = [p for p in site.rglob("*") if p.is_file() and secret in p.read_bytes()]
     assert leaked == [] and not (site / "problems" / "leak.png").exists(), leaked
@@ -164,7 +183,8 @@ def test_symlinked_content_folder_refused_and_not_read(tmp_path):
     )
     assert "C-0042" not in loaded.by_id, "an entry was read from outside the repository"
     site = kb.root / "site"
-    build_serving(kb.root, site)
+    result = build_serving(kb.root, site)
+    assert result.ran_or_refused, result.error
     assert [p for p in site.rglob("*.html") if SECRET.encode() in p.read_bytes()] == []
 
 
@@ -225,7 +245,7 @@ def test_fifo_image_does_not_hang_or_crash_the_build(tmp_path):
     os.mkfifo(kb.root / "problems" / "x.png")
     code = (
         "import sys; sys.path.insert(0, sys.argv[3]); from pathlib import Path; from security_scan import build_serving;"
-        "r = build_serving(Path(sys.argv[1]), Path(sys.argv[2])); print(r.error)"
+        "r = build_serving(Path(sys.argv[1]), Path(sys.argv[2])); print(r.ran_or_refused, r.error)"
     )
     try:
         proc = subprocess.run(
@@ -238,6 +258,7 @@ def test_fifo_image_does_not_hang_or_crash_the_build(tmp_path):
     except subprocess.TimeoutExpired:
         pytest.fail("the build blocked on a FIFO for 60 s")
     assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert proc.stdout.startswith("True"), proc.stdout
     assert not (kb.root / "site" / "problems" / "x.png").exists()
 
 
@@ -380,7 +401,7 @@ def test_pathological_body_builds_quickly(tmp_path):
     code = (
         "import sys, time; sys.path.insert(0, sys.argv[3]); from pathlib import Path;"
         "from security_scan import build_serving; t = time.perf_counter();"
-        "r = build_serving(Path(sys.argv[1]), Path(sys.argv[2])); print(f'{time.perf_counter() - t:.1f}', r.error)"
+        "r = build_serving(Path(sys.argv[1]), Path(sys.argv[2])); print(f'{time.perf_counter() - t:.1f}', r.ran_or_refused, r.error)"
     )
     try:
         proc = subprocess.run(
@@ -393,6 +414,7 @@ def test_pathological_body_builds_quickly(tmp_path):
     except subprocess.TimeoutExpired:
         pytest.fail("building 13 pathological entries took over 60 s")
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.stdout.split()[1] == "True", proc.stdout
     assert float(proc.stdout.split()[0]) < 30, proc.stdout
 
 
