@@ -10,14 +10,20 @@ from pathlib import Path
 import pytest
 
 from conftest import PROBLEM_BODY
-from dangjian_kb.check import privacy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import privacy_rate  # noqa: E402
 
+
+def gb11643_check(first17: str) -> str:
+    """The GB 11643 check character, computed here so the test does not trust the code it tests."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+
+
 MOBILE = "13912345678"
 ID_FIRST17 = "11010119900307123"
-ID18 = ID_FIRST17 + privacy.check_char(ID_FIRST17)
+ID18 = ID_FIRST17 + gb11643_check(ID_FIRST17)
 ID15 = "110101900307123"  # old (1985-1999) ID: region, YYMMDD, sequence
 
 

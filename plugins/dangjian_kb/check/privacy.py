@@ -21,15 +21,15 @@ import unicodedata
 
 from dangjian_kb.model.findings import Collector
 
-# A digit, in any width, followed by more digits with at most one separator between two of them.
+# A digit, in any width, followed by digits and anything that may stand between them (a quick pre-filter).
 _CANDIDATE = re.compile(
-    r"[0-9０-９][0-9０-９ \t\-－.．\u00a0\u3000\u200b-\u200d\u2060\ufeff\u00ad]{9,}[0-9０-９XxＸｘ]"
+    r"[0-9０-９][0-9０-９\s\-－.．\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]{9,}[0-9０-９XxＸｘ]"
 )
 # Invisible characters that hide a number from a reader but not from a copy-paste: removed first.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"))
 # A run of digits written with single spaces, hyphens or dots between them, maybe after +86/0086/(86).
-_RUN = re.compile(r"(?<![0-9A-Za-z])(?:(?:\+|00)86[ \-.]?|\(\+?86\)[ \-.]?)?[0-9](?:[ \-.]?[0-9Xx])*")
-_MOBILE = re.compile(r"(?:86)?(1[3-9][0-9]{9})")
+_RUN = re.compile(r"(?<![0-9A-Za-z])(?:(?:\+|00)86[ \t\-.]?|86[ \t\-.]|\(\+?86\)[ \t\-.]?)?([0-9](?:[ \t\-.]?[0-9Xx])*)")
+_MOBILE = re.compile(r"(1[3-9][0-9]{9})")
 # A number followed by a unit of money (or preceded by a currency sign) is an amount, not a phone.
 _AMOUNT_AFTER = re.compile(r"\s*(?:元|万|亿|千|百|块|角|分钱|美元|港元|人民币|%|％|股|吨|米|平方|KB|MB|GB)")
 _AMOUNT_BEFORE = re.compile(r"(?:[¥￥$€£]|RMB|CNY|人民币)\s*$")
@@ -66,7 +66,7 @@ def find(line: str, today: dt.date) -> list[tuple[str, str, str]]:
     if _CANDIDATE.search(line):
         for m in _RUN.finditer(line):
             if not _is_amount(line, m):
-                found.extend(_numbers(m[0], today))
+                found.extend(_numbers(m[1], today))
     if "@" in line:
         for m in _EMAIL.finditer(line):
             local, _, domain = m[0].partition("@")
@@ -78,12 +78,15 @@ def _numbers(run: str, today: dt.date) -> list[tuple[str, str, str]]:
     """Personal numbers in one run, read from its start: groups of space-separated parts, each
     number right after the previous one ('13812345678 139 8765 4321' is two phones); a run that
     does not start with one is some longer number ('2024 138 1234 5678'), not a phone."""
-    parts = [_digits(p) for p in run.split(" ")]
+    # groups of fewer than 3 digits are no way of writing a phone or an ID ('13.9.12345678' is a version)
+    parts = [_digits(p) if all(len(g) >= 3 for g in re.split(r"[\-.]", p)) else "" for p in re.split(r"[ \t]", run)]
     found: list[tuple[str, str, str]] = []
     i = 0
     while i < len(parts) and (i == 0 or found):
         best, end, digits = None, i, ""
         for j in range(i, len(parts)):  # at most 18 digits from part i: linear in the run
+            if not parts[j] or (j > i and len(parts[j]) < 3):
+                break
             digits += parts[j]
             if len(digits) > 18:
                 break
