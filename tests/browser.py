@@ -65,7 +65,9 @@ def guard_network(page, allowed_prefixes: tuple[str, ...]) -> list[str]:
         if url.startswith(allowed_prefixes) or url.startswith(("data:", "blob:", "about:")):
             route.continue_()
         else:
-            blocked.append(url)
+            # a link the test itself clicked is not a request of the page: only resources are recorded
+            if not route.request.is_navigation_request():
+                blocked.append(url)
             route.abort()
 
     page.route("**/*", handle)

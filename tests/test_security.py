@@ -235,7 +235,8 @@ SYNONYMS: list[tuple[str, str]] = [
 
 # Routes where a refusal by `check` is not required (the value is harmless text, or the file is
 # never published and already warned about); they must still be inert when built.
-NOT_REFUSED = {"html-file-in-folder", "synonym-proto"}
+# A title written as entity text is shown as those characters (`&lt;img …&gt;`), never as markup.
+NOT_REFUSED = {"html-file-in-folder", "synonym-proto", "title-pre-escaped"}
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,8 @@ def _payloads() -> list[Payload]:
         n += 1
     n = 1201
     for label, kind, name, value in FIELDS:
-        out.append(Payload(n, label, "field", value.replace("{n}", str(n)), kind=kind, field=name))
+        field_text = value.replace("{n}", str(n))
+        out.append(Payload(n, label, "field", field_text, kind=kind, field=name, refuse=label not in NOT_REFUSED))
         n += 1
     n = 1301
     for label, text in WIKILINKS:

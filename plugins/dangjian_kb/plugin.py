@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from dangjian_kb.check import validate
+from dangjian_kb.check import rules_html, validate
 from dangjian_kb.model import html_policy, rendering, urls
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
@@ -205,7 +205,10 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         try:
             synonyms = search_text.load_synonyms(self.root / self.config.synonyms)
         except search_text.SynonymsError as exc:
-            raise PluginError(str(exc)) from None
+            if not self.serving:
+                raise PluginError(str(exc)) from None
+            log.error(f"{exc}（预览中暂不使用同义词）")
+            synonyms = []
         # what is published: an entry `check` refuses is not previewed, so it is not found either
         published = dataclasses.replace(self.kb, entries=[e for e in self.kb.entries if e.rel not in self.refused])
         args = (published, synonyms, self.docs_dir)
@@ -295,6 +298,10 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         if entry is not None and entry.rel in self.refused:
             # Under `mkdocs serve` a refused entry is not previewed: its findings are shown instead.
             return ""
+        complex_ = rules_html.too_complex(markdown)
+        if complex_:  # a site page nobody checked: never handed to a renderer that could stall
+            log.error(f"{page.file.src_uri}: 页面过于复杂（{complex_}），未生成内容。")
+            return "此页内容过于复杂，无法安全生成。"
         return markdown
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

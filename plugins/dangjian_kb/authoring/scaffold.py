@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - Windows
 
 from dangjian_kb.check.rules_body import PROMPT_MARK as MARK
 from dangjian_kb.check.rules_fields import normalized_id
-from dangjian_kb.check.sources import root_problem
+from dangjian_kb.check.sources import UNSAFE_NAME, root_problem
 from dangjian_kb.model.collection import ALL, BY_NAME, DOCTYPES, HANDBOOK, is_chapter
 
 EXIT_OK, EXIT_EXISTS, EXIT_USAGE = 0, 1, 2
@@ -322,7 +322,7 @@ def file_name(entry_id: str, title: str) -> str:
     """`<id>-<title made safe for file names>.md`; handbook entries are just `<id>.md`."""
     if entry_id.startswith("HB-"):
         return f"{entry_id}.md"
-    stem = _SPACES.sub("-", _UNSAFE_NAME.sub("-", title))
+    stem = _SPACES.sub("-", UNSAFE_NAME.sub("-", _UNSAFE_NAME.sub("-", title)))  # what check refuses, too
     stem = re.sub(r"-{2,}", "-", stem).strip("-. ")[:MAX_NAME_CHARS].rstrip("-. ")
     return f"{entry_id}-{stem}.md" if stem else f"{entry_id}.md"
 

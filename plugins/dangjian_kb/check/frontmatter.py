@@ -32,8 +32,8 @@ _Loader.yaml_implicit_resolvers = {
 
 FENCE = re.compile(r"^(-{3}|—{2,}|－{3}|‐{3})\s*$")
 _KEY_LINE = re.compile(r"^(\w[\w-]*)\s*:(?=\s|$)")  # \w: Chinese keys ('标题: …') get their line too
-_FULLWIDTH_KEY = re.compile(r"^(\s*-?\s*[A-Za-z_][\w-]*)\s*[：﹕︰]\s*")
-_NO_SPACE_KEY = re.compile(r"^(\s*[A-Za-z_][\w-]*):(?=[^\s/])")
+_FULLWIDTH_KEY = re.compile(r"^([ \t]*(?:-[ \t]*)?[A-Za-z_][\w-]*)[ \t]*[：﹕︰][ \t]*")  # linear: see syntax.py
+_NO_SPACE_KEY = re.compile(r"^([ \t]*[A-Za-z_][\w-]*):(?=[^\s/])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")  # YAML refuses these
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _ODD_FENCE = re.compile(r"^[—－‐-]{2,}\s*$", re.M)  # lines the slow path would take for a fence

@@ -28,7 +28,9 @@ _CANDIDATE = re.compile(
 # Invisible characters that hide a number from a reader but not from a copy-paste: removed first.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"))
 # A run of digits written with single spaces, hyphens or dots between them, maybe after +86/0086/(86).
-_RUN = re.compile(r"(?<![0-9A-Za-z])(?:(?:\+|00)86[ \t\-.]?|86[ \t\-.]|\(\+?86\)[ \t\-.]?)?([0-9](?:[ \t\-.]?[0-9Xx])*)")
+_RUN = re.compile(
+    r"(?<![0-9A-Za-z])(?:(?:\+|00)86[ \t\-.]?|86[ \t\-.]|\(\+?86\)[ \t\-.]?)?([0-9](?:[ \t\-.]?[0-9Xx])*)"
+)
 _MOBILE = re.compile(r"(1[3-9][0-9]{9})")
 # A number followed by a unit of money (or preceded by a currency sign) is an amount, not a phone.
 _AMOUNT_AFTER = re.compile(r"\s*(?:元|万|亿|千|百|块|角|分钱|美元|港元|人民币|%|％|股|吨|米|平方|KB|MB|GB)")
@@ -117,7 +119,8 @@ def _digits(text: str) -> str:
 
 
 def _is_amount(line: str, m: re.Match[str]) -> bool:
-    return bool(_AMOUNT_AFTER.match(line, m.end()) or _AMOUNT_BEFORE.search(line, 0, m.start()))
+    # a bounded look behind: a line with thousands of numbers must stay linear
+    return bool(_AMOUNT_AFTER.match(line, m.end()) or _AMOUNT_BEFORE.search(line[max(0, m.start() - 12) : m.start()]))
 
 
 def _is_old_id(value: str, today: dt.date) -> bool:

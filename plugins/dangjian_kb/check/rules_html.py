@@ -15,15 +15,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from dangjian_kb.model import html_policy, rendering
+from dangjian_kb.model import html_policy, rendering, syntax
 from dangjian_kb.model.entry import Link
 from dangjian_kb.model.findings import Collector
 
 # A Markdown construct that can produce HTML beyond text: raw HTML or autolinks, attr_list,
 # entities, inline links and reference definitions.
 _MARKUP = re.compile(r"[<{&]|\]\(|\]:")
-MAX_TAG_OPENERS = 3000  # Python-Markdown's raw-HTML handling is quadratic in the number of '<'
+# Python-Markdown's raw-HTML and link handling grow quadratically with the number of '<' and '['
+# (3,000 '[' take 2 s, 10,000 take 18 s): more than any entry needs, refused before rendering.
+LIMITS = (("<", 3000), ("[", 1000))
 MAX_LINE = 20_000
+MAX_LINES = 20_000
 _TEXT_MARKUP = re.compile(r"<[A-Za-z!/?]|\]\(|!\[|\{\s*[:.#]|\{[^}\n]*\bon[a-z]+\s*=|javascript\s*:", re.I)
 _renderer = None
 
@@ -35,20 +38,50 @@ def _render(body: str) -> str:
     return _renderer(body)
 
 
+def too_complex(body: str) -> str | None:
+    """Why rendering ``body`` could stall a build (Chinese), or None. Counting is linear and cheap."""
+    lines = body.count("\n")
+    if lines > MAX_LINES:  # Python-Markdown's block parser is quadratic in the number of blocks
+        return f"长达 {lines} 行"
+    longest = max(map(len, body.split("\n")), default=0)
+    if longest > MAX_LINE:
+        return f"一行长达 {longest} 个字符"
+    for char, limit in LIMITS:
+        n = body.count(char)
+        if n > limit:
+            return f"含有 {n} 个 '{char}'"
+    return None
+
+
+# Written like script even where Markdown would print it as text (`<img/src=x/onerror=…>`, a tag
+# after `<!-->`): the bounded gap keeps the search linear.
+_SCRIPTISH = re.compile(r"<[a-zA-Z!/][^<>\n]{0,300}?(?:\bon[a-z]{2,}\s*=|(?:java|vb)script\s*:)", re.I)
+
+
 def check_body(body: str, line0: int, out: Collector) -> None:
+    complex_ = too_complex(body)
+    if complex_:
+        out.add("KB041", line0, f"正文过于复杂（{complex_}），无法安全发布。请删除粘贴进来的代码或乱码，正文只写文字。")
+        return
     if not _MARKUP.search(body):
         return
-    longest = max(map(len, body.split("\n")))
-    if body.count("<") > MAX_TAG_OPENERS or longest > MAX_LINE:
-        what = f"一行长达 {longest} 个字符" if longest > MAX_LINE else f"含有 {body.count('<')} 个 '<'"
-        out.add("KB041", line0, f"正文过于复杂（{what}），无法安全发布。请删除粘贴进来的代码或乱码，正文只写文字。")
-        return
+    reported = _check_rendered(body, line0, out)
+    for i, line, in_code in syntax.lines_outside_code(body):
+        if not in_code and "<" in line and line0 + i not in reported:
+            m = _SCRIPTISH.search(syntax.without_code_spans(line))
+            if m:
+                out.add("KB029", line0 + i, f"正文含有脚本写法 '{_short(m[0])}'。{_FIX}")
+
+
+def _check_rendered(body: str, line0: int, out: Collector) -> set[int]:
+    """KB029 for what the sanitizer would drop from the rendered body; the lines reported."""
     seen: set[tuple[int, str]] = set()
     for v in html_policy.violations(_render(body)):
         line = _line_of(body, line0, v.needle)
         if (line, v.what) not in seen:
             seen.add((line, v.what))
             out.add("KB029", line, f"正文含有{v.what}，发布时会被删除。{_FIX}")
+    return {line for line, _ in seen}
 
 
 _FIX = "内容只能是文字：请删除它；链接请写成 [文字](地址)，地址只能是站内文件、http(s) 或 mailto，图片请放入仓库。"

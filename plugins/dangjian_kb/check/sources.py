@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,11 @@ from pathlib import Path
 from dangjian_kb.model.collection import ALL, Collection
 from dangjian_kb.model.findings import Finding
 
-MAX_BYTES = 1_000_000  # a knowledge-base entry is a few KB; anything this big is a mistake
+MAX_BYTES = 1_000_000
+# Characters that mean something in HTML, a shell or a URL, and invisible ones: not in a file name.
+UNSAFE_NAME = re.compile(
+    r"[<>\"'`\\|?*&#%{}\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+)  # a knowledge-base entry is a few KB; anything this big is a mistake
 # Published as they are, so only types that cannot carry script, each recognized by its first bytes
 # (a secret renamed to .png is not an image). SVG is XML that can hold <script>: refused.
 ASSET_MAGIC: dict[str, tuple[bytes, ...]] = {
@@ -90,6 +95,17 @@ def _walk(
             continue  # .gitkeep, .DS_Store: editor and VCS files, never content
         path = Path(item.path)
         rel = f"{rel_dir}/{item.name}"
+        bad = UNSAFE_NAME.search(item.name)
+        if bad:  # a name ends up in addresses, pages and terminals: never published as it is
+            out.findings.append(
+                Finding(
+                    rel,
+                    0,
+                    "KB044",
+                    f"文件名含有不允许的字符 '{bad[0]}'，未读取、不发布。请改名，只用汉字、字母、数字、- 和 _。",
+                )
+            )
+            continue
         if item.is_symlink() and not any(_inside(home, path) for home in homes):
             out.findings.append(
                 Finding(

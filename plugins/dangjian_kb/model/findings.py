@@ -60,6 +60,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB041": (Severity.ERROR, "body-too-complex"),
     "KB042": (Severity.ERROR, "special-file"),
     "KB043": (Severity.ERROR, "markup-in-field"),
+    "KB044": (Severity.ERROR, "file-name-unsafe"),
     # regulations register (regulations.yml) and citations of it
     "KB050": (Severity.ERROR, "register-unusable"),
     "KB051": (Severity.ERROR, "register-field"),

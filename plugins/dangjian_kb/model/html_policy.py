@@ -132,7 +132,7 @@ def violations(fragment: str) -> list[Violation]:
 
 def scheme_of(url: str) -> str | None:
     """The scheme a browser reads: entities decoded, controls and whitespace dropped (java&#9;script:)."""
-    text = re.sub(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+", "", html.unescape(url))
+    text = re.sub(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ufffd]+", "", html.unescape(url))
     m = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", text)
     return m[1].lower() if m else ("//" if text.startswith("//") else None)
 
@@ -147,6 +147,9 @@ class _Finder(HTMLParser):
             self.found.append(Violation(f"不允许的 HTML 标签 '<{tag}>'", f"<{tag}"))
             return
         allowed = CONTENT_ATTRS["*"] | CONTENT_ATTRS.get(tag, frozenset())
+        if tag == "a" and "kb-remote" in (dict(attrs).get("class") or ""):  # a remote image, shown as a link
+            href = dict(attrs).get("href") or ""
+            self.found.append(Violation(f"外部图片 '{href[:40]}'（离线版无法显示，只能显示为链接）", href[:20]))
         for name, value in attrs:
             value = value or ""
             if name == "type" and tag == "input" and value.lower() == "checkbox":

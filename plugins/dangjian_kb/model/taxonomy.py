@@ -86,6 +86,11 @@ def _category(item: object, source: str) -> Category:
     if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
         raise TaxonomyError(f"{source}: KB037 分类 '{item['name']}' 的 topics 必须是字符串列表。")
     name = item["name"].strip()
+    for text in (name, *topics):
+        if _MARKUP.search(text):
+            raise TaxonomyError(
+                f"{source}: KB037 分类或主题 '{text[:30]}' 含有 HTML 标记或控制字符。名称只能是文字，请删除标记。"
+            )
     slug = item.get("slug") or slug_for(name)
     if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise TaxonomyError(
@@ -95,6 +100,7 @@ def _category(item: object, source: str) -> Category:
     return Category(name, slug, tuple(t.strip() for t in topics))
 
 
+_MARKUP = re.compile(r"[<>&\"'`\x00-\x1f\x7f-\x9f]")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 

@@ -108,6 +108,12 @@ def load_synonyms(path: Path | None = None) -> list[list[str]]:
     except yamlsafe.YamlRefused as exc:
         raise SynonymsError(name, exc.line, f"同义词文件{exc}") from None
     groups = data.get("groups", []) if isinstance(data, dict) else []
+    for group in groups if isinstance(groups, list) else []:
+        for word in group if isinstance(group, list) else []:
+            if isinstance(word, str) and _MARKUP.search(word):
+                raise SynonymsError(
+                    name, 0, f"同义词 '{word[:30]}' 含有 HTML 标记或控制字符。同义词只能是文字，请删除标记。"
+                )
     words = [
         [normalize(str(w))[:MAX_WORD] for w in g if isinstance(w, (str, int))] for g in groups if isinstance(g, list)
     ]
@@ -115,6 +121,7 @@ def load_synonyms(path: Path | None = None) -> list[list[str]]:
 
 
 MAX_WORD = 40  # a synonym is a word or a short phrase
+_MARKUP = re.compile(r"[<>\x00-\x1f\x7f-\x9f]")
 
 
 class SynonymsError(ValueError):
