@@ -37,9 +37,9 @@ log = get_plugin_logger(__name__)
 # Places in a rendered page that the plugin fills: <!-- dangjian-kb:latest -->, <!-- dangjian-kb:standard ID -->
 SLOT = re.compile(r"(?:<p>)?<!--\s*dangjian-kb:(latest|standard)(?:\s+([A-Za-z0-9_.\-]+))?\s*-->(?:</p>)?")
 ASSET_PREFIX = "assets/dangjian_kb/"
-ASSET_CSS = [ASSET_PREFIX + name for name in ("kb.css", "terms.css", "standards.css", "template.css")]
+ASSET_CSS = [ASSET_PREFIX + name for name in ("kb.css", "terms.css", "standards.css", "template.css", "a11y.css")]
 # The header search box of every page (the index itself loads on first use).
-ASSET_JS = [ASSET_PREFIX + "kb-search.js"]
+ASSET_JS = [ASSET_PREFIX + "kb-search.js", ASSET_PREFIX + "a11y.js"]
 
 
 class _DateOption(c.BaseConfigOption[dt.date]):
