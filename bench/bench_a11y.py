@@ -84,12 +84,16 @@ def resolve_pages(site: Path, only: list[str] | None) -> list[tuple[str, str]]:
     return found
 
 
-def run_axe(base: str, pages: list[tuple[str, str]], axe_js: Path, shots: Path | None = None) -> dict[tuple[str, str], list[dict]]:
+def run_axe(
+    base: str, pages: list[tuple[str, str]], axe_js: Path, shots: Path | None = None
+) -> dict[tuple[str, str], list[dict]]:
     """Violations (serious and critical only) per (page, viewport)."""
     results: dict[tuple[str, str], list[dict]] = {}
     with browser.chromium() as chromium:
         for vp, (w, h) in VIEWPORTS.items():
-            context = chromium.new_context(viewport={"width": w, "height": h}, is_mobile=vp == "phone", has_touch=vp == "phone")
+            context = chromium.new_context(
+                viewport={"width": w, "height": h}, is_mobile=vp == "phone", has_touch=vp == "phone"
+            )
             page = context.new_page()
             for name, path in pages:
                 page.goto(base + path, wait_until="load")
@@ -114,8 +118,16 @@ def run_lighthouse(base: str, pages: list[tuple[str, str]], npm_dir: Path) -> di
     for name, path in pages:
         for vp in VIEWPORTS:
             with tempfile.NamedTemporaryFile(suffix=".json") as out:
-                cmd = ["node", str(cli), base + path, "--only-categories=accessibility", "--output=json",
-                       f"--output-path={out.name}", "--quiet", "--chrome-flags=--headless=new " + " ".join(browser.ARGS)]
+                cmd = [
+                    "node",
+                    str(cli),
+                    base + path,
+                    "--only-categories=accessibility",
+                    "--output=json",
+                    f"--output-path={out.name}",
+                    "--quiet",
+                    "--chrome-flags=--headless=new " + " ".join(browser.ARGS),
+                ]
                 if vp == "desktop":
                     cmd.append("--preset=desktop")
                 proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
@@ -161,10 +173,15 @@ def main() -> int:
         axe = run_axe(base, pages, args.npm_dir / "node_modules" / "axe-core" / "axe.min.js", args.shots)
         lh = run_lighthouse(base, pages, args.npm_dir) if lighthouse else {}
     print(table(pages, axe, lh))
-    print(f"\naxe-core {AXE_VERSION}" + (f", Lighthouse {LIGHTHOUSE_VERSION}" if lh else "")
-          + f"; {len(pages)} pages x {len(VIEWPORTS)} viewports in {time.monotonic() - started:.0f} s")
+    print(
+        f"\naxe-core {AXE_VERSION}"
+        + (f", Lighthouse {LIGHTHOUSE_VERSION}" if lh else "")
+        + f"; {len(pages)} pages x {len(VIEWPORTS)} viewports in {time.monotonic() - started:.0f} s"
+    )
     if args.json:
-        args.json.write_text(json.dumps({f"{k[0]}@{k[1]}": v for k, v in axe.items()}, ensure_ascii=False, indent=1), "utf-8")
+        args.json.write_text(
+            json.dumps({f"{k[0]}@{k[1]}": v for k, v in axe.items()}, ensure_ascii=False, indent=1), "utf-8"
+        )
     return 1 if any(axe.values()) else 0
 
 

@@ -18,7 +18,7 @@ from dangjian_kb.model import urls
 from dangjian_kb.model.collection import ALL, BY_NAME, Collection, is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
-from dangjian_kb.site import basis_view, template_page
+from dangjian_kb.site import basis_view, browse, template_page
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class Views:
         ]
         if self.kb.regulations is not None:
             pages.append(GeneratedPage(urls.BASIS, "制度依据", basis_view.page(self)))
-        pages += [self._category(c) for c in self.kb.taxonomy.categories]
+        pages += [browse.categories_page(self)] + [self._category(c) for c in self.kb.taxonomy.categories]
         pages += [self._tag(name, entries) for name, entries in self.tags.items()]
         return pages
 
@@ -196,7 +196,7 @@ class Views:
         return GeneratedPage(url, cat.name, html)
 
     def _tags_index(self) -> GeneratedPage:
-        tags = [{"name": t, "url": urls.tag(t), "count": len(es)} for t, es in self.tags.items()]
+        tags = browse.tag_groups(self)
         return GeneratedPage(urls.TAGS, "标签", self.render("tags_index.html", urls.TAGS, tags=tags))
 
     def _tag(self, name: str, entries: list[Entry]) -> GeneratedPage:
