@@ -154,7 +154,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.generated = {}
         self.stamp = self._stamp()
         self.std_pages = standards_pages.StandardPages(self.kb, self.views)
-        extra = [self.views.about(self.stamp), self.views.print_page(self._markdown_renderer(config))]
+        extra = [self.views.about(self.stamp), self.views.print_page(self._markdown_renderer(config), self.stamp)]
         pages = self.terms.with_stats(self.views, self.views.pages())
         for page in pages + [self.terms.page(self.views, self.stamp.built.date())] + extra + self.std_pages.pages():
             # Index, tag and print pages repeat entries' titles and text; kept out of the
