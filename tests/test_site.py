@@ -384,13 +384,11 @@ def category_url(name: str) -> str:
 
 
 def tag_pages(site: Site) -> dict[str, str]:
-    """Tag name -> its page, as linked from the tag index."""
+    """Tag name -> its page, as linked from the tag index (the link's text without its use count)."""
     soup = site.page("tags/index.html")
-    return {
-        text(a): resolve("tags/index.html", a["href"])
-        for a in article(soup).select("a[href]")
-        if resolve("tags/index.html", a["href"]) != "tags/index.html"
-    }
+    for count in article(soup).select("a.kb-tag .kb-tag__n"):
+        count.decompose()
+    return {text(a): resolve("tags/index.html", a["href"]) for a in article(soup).select("a.kb-tag[href]")}
 
 
 # -- addresses -----------------------------------------------------------------------------------
