@@ -41,6 +41,7 @@ PAGES: list[tuple[str, tuple[str, ...]]] = [
     ("case", ("cases/C-0001.html",)),
     ("template", ("templates/T-0002.html",)),
     ("problems index", ("problems/index.html",)),
+    ("categories", ("categories/index.html",)),
     ("category", ("categories/organization.html",)),
     ("tag", ("tags/index.html",)),
     ("stats", ("stats.html",)),
