@@ -384,13 +384,11 @@ def category_url(name: str) -> str:
 
 
 def tag_pages(site: Site) -> dict[str, str]:
-    """Tag name -> its page, as linked from the tag index."""
+    """Tag name -> its page, as linked from the tag index (the link's text without its use count)."""
     soup = site.page("tags/index.html")
-    return {
-        text(a): resolve("tags/index.html", a["href"])
-        for a in article(soup).select("a[href]")
-        if resolve("tags/index.html", a["href"]) != "tags/index.html"
-    }
+    for count in article(soup).select("a.kb-tag .kb-tag__n"):
+        count.decompose()
+    return {text(a): resolve("tags/index.html", a["href"]) for a in article(soup).select("a.kb-tag[href]")}
 
 
 # -- addresses -----------------------------------------------------------------------------------
@@ -496,7 +494,7 @@ def test_case_listing_a_problem_appears_on_the_problem_page(site: Site):
 def body_of(soup: BeautifulSoup) -> Tag:
     """The entry's own body: the page content without the card and the related block."""
     body = BeautifulSoup(str(article(soup)), "html.parser")
-    for extra in body.select("div.kb-card, section.kb-related"):
+    for extra in body.select(".kb-card, section.kb-related"):
         extra.decompose()
     return body
 
@@ -531,7 +529,7 @@ def test_relative_markdown_link_to_an_entry_file_goes_to_its_page(site: Site):
 # -- the metadata card ---------------------------------------------------------------------------
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
 def test_card_shows_the_metadata(site: Site, spec: Spec):
-    card = site.page(spec.url).select_one("div.kb-card")
+    card = site.page(spec.url).select_one(".kb-card")
     assert card is not None
     meta, whole = spec.meta, text(card)
     dds = [text(dd) for dd in card.find_all("dd")]
@@ -731,8 +729,8 @@ def test_markup_in_content_never_becomes_markup(site: Site):
 ESCAPED_PLACES = [
     ("problems/P-0002.html", "h1", EVIL),
     ("problems/P-0002.html", "title", EVIL),
-    ("problems/P-0002.html", "div.kb-card", EVIL_TAG),
-    ("cases/C-0002.html", "div.kb-card", EVIL_UNIT),
+    ("problems/P-0002.html", ".kb-card", EVIL_TAG),
+    ("cases/C-0002.html", ".kb-card", EVIL_UNIT),
     ("problems/index.html", 'tr[data-entry-id="P-0002"]', EVIL),
     ("cases/index.html", 'tr[data-entry-id="C-0002"]', EVIL_UNIT),
     ("cases/C-0001.html", "section.kb-related", EVIL),

@@ -28,18 +28,18 @@ from dangjian_kb.model import html_policy, rendering, urls
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_text, slugs
-from dangjian_kb.site import basis_view, docx_export, nav, site_dir, standards_pages, template_page
+from dangjian_kb.site import basis_view, browse, docx_export, nav, site_dir, standards_pages, template_page
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site import terms as terms_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
 
 log = get_plugin_logger(__name__)
 # Places in a rendered page that the plugin fills: <!-- dangjian-kb:latest -->, <!-- dangjian-kb:standard ID -->
-SLOT = re.compile(r"(?:<p>)?<!--\s*dangjian-kb:(latest|standard)(?:\s+([A-Za-z0-9_.\-]+))?\s*-->(?:</p>)?")
+SLOT = re.compile(r"(?:<p>)?<!--\s*dangjian-kb:(latest|home|standard)(?:\s+([A-Za-z0-9_.\-]+))?\s*-->(?:</p>)?")
 ASSET_PREFIX = "assets/dangjian_kb/"
-ASSET_CSS = [ASSET_PREFIX + name for name in ("kb.css", "terms.css", "standards.css", "template.css")]
+ASSET_CSS = [ASSET_PREFIX + name for name in ("kb.css", "terms.css", "standards.css", "template.css", "a11y.css")]
 # The header search box of every page (the index itself loads on first use).
-ASSET_JS = [ASSET_PREFIX + "kb-search.js"]
+ASSET_JS = [ASSET_PREFIX + "kb-search.js", ASSET_PREFIX + "a11y.js"]
 
 
 class _DateOption(c.BaseConfigOption[dt.date]):
@@ -154,7 +154,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.generated = {}
         self.stamp = self._stamp()
         self.std_pages = standards_pages.StandardPages(self.kb, self.views)
-        extra = [self.views.about(self.stamp), self.views.print_page(self._markdown_renderer(config))]
+        extra = [self.views.about(self.stamp), self.views.print_page(self._markdown_renderer(config), self.stamp)]
         pages = self.terms.with_stats(self.views, self.views.pages())
         for page in pages + [self.terms.page(self.views, self.stamp.built.date())] + extra + self.std_pages.pages():
             # Index, tag and print pages repeat entries' titles and text; kept out of the
@@ -335,6 +335,8 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         def fill(m: re.Match[str]) -> str:
             if m[1] == "latest":
                 return self.views.latest(here)
+            if m[1] == "home":
+                return browse.home_block(self.views, here)
             return self.std_pages.embed(f"<!-- dangjian-kb:standard {m[2] or ''} -->", here)
 
         return html_policy.clean_around(html_text, SLOT, fill)

@@ -53,7 +53,7 @@ GENERATED_ATTRS: dict[str, frozenset[str]] = {
     "option": frozenset({"value", "selected", "disabled"}),
     "textarea": frozenset({"name", "rows", "cols", "placeholder", "readonly", "maxlength"}),
     "a": frozenset({"href", "download"}),
-    "form": frozenset({"autocomplete"}),
+    "form": frozenset({"autocomplete", "action", "method"}),  # the home page box: a GET form to the finder
     "label": frozenset({"for"}),
     "meter": frozenset({"value", "min", "max", "low", "high", "optimum"}),
     "progress": frozenset({"value", "max"}),

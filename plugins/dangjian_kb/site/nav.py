@@ -8,7 +8,7 @@ import html
 from dangjian_kb.model import urls
 from dangjian_kb.model.collection import is_chapter
 from dangjian_kb.model.knowledge_base import KnowledgeBase
-from dangjian_kb.site import standards_pages
+from dangjian_kb.site import browse, standards_pages
 from dangjian_kb.site.views import Views
 
 GENERATED_PREFIXES = ("handbook/", "problems/", "cases/", "templates/", "tags/", "categories/")
@@ -26,7 +26,8 @@ def build(kb: KnowledgeBase, views: Views, files, user_nav: list | None) -> list
         handbook.append({esc(ch["entry"].title): children})
     orphans = [s for s in kb.of("handbook") if not is_chapter(s.id) and s.id.split(".")[0] not in kb.by_id]
     handbook += [{esc(f"{s.id} {s.title}"): urls.src_of(s.url)} for s in orphans]
-    categories = [{esc(c.name): urls.src_of(urls.category(c.slug))} for c in kb.taxonomy.categories]
+    categories = [{"分类总览": urls.src_of(browse.CATEGORIES)}]
+    categories += [{esc(c.name): urls.src_of(urls.category(c.slug))} for c in kb.taxonomy.categories]
     doc_pages = _doc_pages(files, user_nav)
     home = [p for p in doc_pages if p == "index.md"]
     rest = [p for p in doc_pages if p != "index.md"]

@@ -18,7 +18,7 @@ from dangjian_kb.model import urls
 from dangjian_kb.model.collection import ALL, BY_NAME, Collection, is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
-from dangjian_kb.site import basis_view, template_page
+from dangjian_kb.site import basis_view, browse, print_ids, template_page
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ class Views:
         ]
         if self.kb.regulations is not None:
             pages.append(GeneratedPage(urls.BASIS, "制度依据", basis_view.page(self)))
-        pages += [self._category(c) for c in self.kb.taxonomy.categories]
+        pages += [browse.categories_page(self)] + [self._category(c) for c in self.kb.taxonomy.categories]
         pages += [self._tag(name, entries) for name, entries in self.tags.items()]
         return pages
 
@@ -196,7 +196,7 @@ class Views:
         return GeneratedPage(url, cat.name, html)
 
     def _tags_index(self) -> GeneratedPage:
-        tags = [{"name": t, "url": urls.tag(t), "count": len(es)} for t, es in self.tags.items()]
+        tags = browse.tag_groups(self)
         return GeneratedPage(urls.TAGS, "标签", self.render("tags_index.html", urls.TAGS, tags=tags))
 
     def _tag(self, name: str, entries: list[Entry]) -> GeneratedPage:
@@ -236,11 +236,11 @@ class Views:
     def about(self, stamp) -> GeneratedPage:
         return GeneratedPage(urls.ABOUT, "关于本版", self.render("about.html", urls.ABOUT, stamp=stamp))
 
-    def print_page(self, to_html: Callable[[Entry], str]) -> GeneratedPage:
+    def print_page(self, to_html: Callable[[Entry], str], stamp=None) -> GeneratedPage:
         """The whole handbook on one page; ``to_html`` renders an entry's body the way the site does."""
 
         def body(e: Entry) -> str:
-            return _demote(to_html(e))
+            return print_ids.scope(e.id, _demote(to_html(e)))
 
         chapters = [
             {
@@ -255,6 +255,7 @@ class Views:
             urls.PRINT,
             chapters=chapters,
             handbook_url=urls.HANDBOOK,
+            stamp=stamp,
             basis_of=lambda e: basis_view.names(self.kb, e),
         )
         return GeneratedPage(urls.PRINT, "规范化手册（打印版）", html)
