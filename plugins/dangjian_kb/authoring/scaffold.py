@@ -6,13 +6,15 @@
     dangjian-kb new handbook --title "…" --id HB-6            # a new chapter, or any free HB-x.y
     dangjian-kb new template --title "…" --topic 换届选举 --doctype 请示   # a document template
 
-Ids: problems and cases get the next free number, one above the highest found anywhere in
-the three collection folders: in file names (even of files whose front matter is broken or
+Ids: problems, cases and templates get the next free number (taken under a lock on the folder,
+so two `new` at once get two ids), one above the highest found anywhere in the collection
+folders: in file names (even of files whose front matter is broken or
 that sit in the wrong folder) and in `id:` lines, so an id used in the tree is never reused.
 Handbook ids follow the chapters: without --id the entry becomes the next section of the last
 chapter (HB-5.3 exists, so HB-5.4); a new chapter, or a section elsewhere, needs --id.
 
-Every required field is filled (id, title, dates: today) or marked with a prompt
+The text comes from data/new/<collection>.md. Every required field is filled (id, title,
+dates: today) or marked with a prompt
 ('unit: 待填写：…'), and every required heading carries a one-line prompt. `check` reports
 each prompt left in place as KB038, so the entry cannot be published half-written.
 

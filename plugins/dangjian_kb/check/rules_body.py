@@ -100,7 +100,6 @@ def _near_heading(lines: list[str], name: str) -> tuple[int, str] | None:
 PROMPT_MARK = "待填写："
 PROMPT_WORD = "待填写"  # no prompt in a file without it: callers skip the rule
 _PROMPT = re.compile(r"\s*(?:>\s*|[-*+]\s+|\d{1,9}[.)、．]\s*)*(?:【待填写】|待填写\s*[:：])")
-_SHADOWED = {"KB013", "KB017", "KB018", "KB019", "KB020"}  # a prompt value is reported once, as KB038
 
 
 def is_prompt(text: str) -> bool:
@@ -108,8 +107,7 @@ def is_prompt(text: str) -> bool:
 
 
 def check_prompts(data: dict | None, key_lines: dict[str, int], prose: list[tuple[int, str]], out: Collector) -> None:
-    """KB038 for every prompt left in place; run after the field rules, whose findings on a prompt value it replaces."""
-    lines: set[int] = set()
+    """KB038 for every prompt left in place (the field rules leave prompt values to this rule)."""
     for key, value in (data or {}).items():
         prompt = next(
             (v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and is_prompt(v)), None
@@ -117,9 +115,6 @@ def check_prompts(data: dict | None, key_lines: dict[str, int], prose: list[tupl
         if prompt is not None:
             line = key_lines.get(str(key), 1)
             out.add("KB038", line, f"未替换的模板提示 '{_short(str(key))}: {_short(prompt)}'。请把提示换成实际内容。")
-            lines.add(line)
-    if lines:
-        out.items[:] = [f for f in out.items if not (f.line in lines and f.code in _SHADOWED)]
     for lineno, text in prose:
         if is_prompt(text):
             out.add("KB038", lineno, f"未替换的模板提示 '{_short(text.strip())}'。请把这一行换成实际内容。")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from dangjian_kb.check.rules_body import is_prompt
 from dangjian_kb.check.suggest import closest, did_you_mean
 from dangjian_kb.model import dates
 from dangjian_kb.model.collection import ALL, COMMON_FIELDS, Collection, collection_of_id, is_chapter
@@ -40,13 +41,18 @@ CHINESE_KEYS = {
 def check_fields(
     coll: Collection, rel: str, meta: dict, lines: dict[str, int], tax: Taxonomy, today: dt.date, out: Collector
 ) -> dict:
-    """Validate ``meta``; return the normalized values that passed (what pages may show)."""
+    """Validate ``meta``; return the normalized values that passed (what pages may show).
+
+    A value that is still a scaffold prompt (`待填写：…`) is the prompt rule's to report (KB038): the
+    field rules judge the others only, so no rule depends on running after another."""
     ok: dict = {}
     ln = lambda key: lines.get(key, 1)  # noqa: E731 - tiny local accessor
+    prompts = {k for k, v in meta.items() if any(isinstance(x, str) and is_prompt(x) for x in _values(v))}
     _unknown_fields(coll, meta, ln, out)
+    meta = {k: v for k, v in meta.items() if k not in prompts}
     _check_id(coll, rel, meta, ln, out, ok)
     for key in coll.required:
-        if key != "id" and _blank(meta.get(key)):
+        if key != "id" and key not in prompts and _blank(meta.get(key)):
             out.add("KB012", 1, f"缺少必填字段 '{key}'。请在头部信息中加一行 '{key}: …'{_enum_hint(coll, key)}。")
     _check_title(meta, ln, out, ok)
     _check_taxonomy(meta, ln, tax, out, ok)
@@ -67,6 +73,10 @@ def check_fields(
     if PRIVACY_FIELD in meta:
         _check_str_list(PRIVACY_FIELD, meta, ln, out, ok)
     return ok
+
+
+def _values(value: object) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def _blank(value: object) -> bool:

@@ -110,7 +110,7 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
         rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
         if src.collection.placeholders:
             templates.check(parsed.data, parsed.key_lines, src.text, parsed.body, parsed.body_line, meta, out)
-    if rules_body.PROMPT_WORD in src.text:  # after the field rules: a prompt replaces their findings
+    if rules_body.PROMPT_WORD in src.text:  # most files hold no prompt: one substring test skips the rule
         rules_body.check_prompts(parsed.data, parsed.key_lines, prose, out)
     if meta is None or "id" not in meta:
         return None
