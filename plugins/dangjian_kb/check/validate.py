@@ -27,6 +27,7 @@ from dangjian_kb.check import (
 )
 from dangjian_kb.check import standards as standards_check
 from dangjian_kb.check.frontmatter import parse_file
+from dangjian_kb.model import synonyms
 from dangjian_kb.model import taxonomy as taxonomy_mod
 from dangjian_kb.model.collection import id_sort_key
 from dangjian_kb.model.entry import Entry
@@ -134,13 +135,11 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
 
 def _synonym_findings(root: Path) -> list[Finding]:
     """The finder's synonyms file is data a maintainer edits: checked with the content."""
-    from dangjian_kb.search.search_text import SynonymsError, load_synonyms
-
     path = root / "synonyms.yml"
     if not path.is_file():
         return []
     try:
-        load_synonyms(path)
-    except SynonymsError as exc:
+        synonyms.load(path)
+    except synonyms.SynonymsError as exc:
         return [Finding("synonyms.yml", exc.line, "KB037", exc.detail)]
     return []

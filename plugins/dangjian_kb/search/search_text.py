@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from dangjian_kb.model import yamlsafe
+from dangjian_kb.model import synonyms
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _MD_NOISE = re.compile(r"<!--.*?-->|\]\([^)]*\)|[#*_>`|\[\]!~-]+", re.S)  # comments: markers, not text
@@ -95,38 +95,9 @@ def dictionary_terms() -> tuple[str, ...]:
 
 
 def load_synonyms(path: Path | None = None) -> list[list[str]]:
-    """``path`` if it exists, else the shipped list (as the taxonomy falls back to the default)."""
-    name = str(path) if path is not None and path.is_file() else "dangjian_kb/data/synonyms.yml"
-    try:
-        if path is not None and path.is_file():
-            src = path.read_text("utf-8-sig")
-        else:
-            src = resources.files("dangjian_kb").joinpath("data", "synonyms.yml").read_text("utf-8")
-        data = yamlsafe.load(src) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SynonymsError(name, 0, f"无法读取同义词文件（{exc}）。请以 UTF-8 保存。") from None
-    except yamlsafe.YamlRefused as exc:
-        raise SynonymsError(name, exc.line, f"同义词文件{exc}") from None
-    groups = data.get("groups", []) if isinstance(data, dict) else []
-    for group in groups if isinstance(groups, list) else []:
-        for word in group if isinstance(group, list) else []:
-            if isinstance(word, str) and _MARKUP.search(word):
-                raise SynonymsError(
-                    name, 0, f"同义词 '{word[:30]}' 含有 HTML 标记或控制字符。同义词只能是文字，请删除标记。"
-                )
-    words = [
-        [normalize(str(w))[:MAX_WORD] for w in g if isinstance(w, (str, int))] for g in groups if isinstance(g, list)
-    ]
-    return [g for g in words if len(g) >= 2]
+    """The synonym groups (model/synonyms.py reads and checks the file), normalized like queries."""
+    return [g for g in ([normalize(w)[:MAX_WORD] for w in group] for group in synonyms.load(path)) if len(g) >= 2]
 
 
 MAX_WORD = 40  # a synonym is a word or a short phrase
-_MARKUP = re.compile(r"[<>\x00-\x1f\x7f-\x9f]")
-
-
-class SynonymsError(ValueError):
-    """The synonyms file is unusable; the message is Chinese and names the file."""
-
-    def __init__(self, path: str, line: int, detail: str) -> None:
-        super().__init__(f"{path}:{line}: KB037 {detail}" if line else f"{path}: KB037 {detail}")
-        self.path, self.line, self.detail = path, line, detail
+SynonymsError = synonyms.SynonymsError
