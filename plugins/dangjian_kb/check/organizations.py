@@ -7,6 +7,7 @@ are warnings (KB069); an ended term is an error (KB068) only when the maintainer
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -291,24 +292,7 @@ def _organization(
         request_months=rules.request_months,
     )
     adjusted, document, reason = _adjustment(item, base, adjust_node, at("adjusted", line), rules, out)
-    return Organization(
-        org_id,
-        name,
-        level,
-        org_type,
-        parent,
-        elected,
-        term,
-        source,
-        adjusted,
-        document,
-        reason,
-        base.ends,
-        note,
-        line,
-        rules.remind_months,
-        rules.request_months,
-    )
+    return dataclasses.replace(base, adjusted=adjusted, document=document, reason=reason)
 
 
 def _choice(item: dict, key: str, options: tuple[str, ...], line: int, out: Collector, label: str) -> str | None:
