@@ -39,17 +39,25 @@ CHINESE_KEYS = {
 
 
 def check_fields(
-    coll: Collection, rel: str, meta: dict, lines: dict[str, int], tax: Taxonomy, today: dt.date, out: Collector
+    coll: Collection,
+    rel: str,
+    meta: dict,
+    lines: dict[str, int],
+    tax: Taxonomy,
+    today: dt.date,
+    out: Collector,
+    prompts: frozenset[str] = frozenset(),
 ) -> dict:
     """Validate ``meta``; return the normalized values that passed (what pages may show).
 
     A value that is still a scaffold prompt (`待填写：…`) is the prompt rule's to report (KB038): the
-    field rules judge the others only, so no rule depends on running after another."""
+    field rules judge the others only (``prompts``: the keys holding one), so no rule depends on
+    running after another."""
     ok: dict = {}
     ln = lambda key: lines.get(key, 1)  # noqa: E731 - tiny local accessor
-    prompts = {k for k, v in meta.items() if any(isinstance(x, str) and is_prompt(x) for x in _values(v))}
     _unknown_fields(coll, meta, ln, out)
-    meta = {k: v for k, v in meta.items() if k not in prompts}
+    if prompts:
+        meta = {k: v for k, v in meta.items() if k not in prompts}
     _check_id(coll, rel, meta, ln, out, ok)
     for key in coll.required:
         if key != "id" and key not in prompts and _blank(meta.get(key)):
@@ -75,8 +83,10 @@ def check_fields(
     return ok
 
 
-def _values(value: object) -> list:
-    return value if isinstance(value, list) else [value]
+def prompt_keys(meta: dict) -> frozenset[str]:
+    """The keys whose value (or one of whose list items) is still a scaffold prompt."""
+    items = ((k, v if isinstance(v, list) else [v]) for k, v in meta.items())
+    return frozenset(k for k, vs in items if any(isinstance(x, str) and is_prompt(x) for x in vs))
 
 
 def _blank(value: object) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from dangjian_kb.model import html_policy, rendering, syntax
+from dangjian_kb.model import html_policy, syntax
 from dangjian_kb.model.entry import Link
 from dangjian_kb.model.findings import Collector
 
@@ -34,6 +34,8 @@ _renderer = None
 def _render(body: str) -> str:
     global _renderer  # one Markdown instance per process: building it costs more than a body
     if _renderer is None:
+        from dangjian_kb.model import rendering  # Markdown and its extensions: only for bodies with markup
+
         _renderer = rendering.renderer()
     return _renderer(body)
 

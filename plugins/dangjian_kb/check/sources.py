@@ -113,7 +113,7 @@ def _walk(
                 )
             )
             continue
-        kind = _kind(path)
+        kind = _kind(item, path)
         if kind == "dir":
             _walk(root, path, rel, coll, out, seen, homes)
             continue
@@ -142,8 +142,15 @@ def _walk(
             _read(rel, path, coll, out)
 
 
-def _kind(path: Path) -> str:
+def _kind(item: os.DirEntry, path: Path) -> str:
     """'file', 'dir', or what else it is, without opening it (a FIFO would block a read)."""
+    try:  # the directory listing already knows the type of most entries: no system call
+        if item.is_file():
+            return "file"
+        if item.is_dir():
+            return "dir"
+    except OSError:
+        pass
     try:
         mode = path.stat().st_mode
     except OSError as exc:

@@ -107,7 +107,10 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
     meta = None
     if parsed.data is not None:
         rules_html.check_fields(parsed.data, parsed.key_lines, out)
-        meta = rules_fields.check_fields(src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out)
+        prompts = rules_fields.prompt_keys(parsed.data) if rules_body.PROMPT_WORD in src.text else frozenset()
+        meta = rules_fields.check_fields(
+            src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out, prompts
+        )
         rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
         if src.collection.placeholders:
             templates.check(parsed.data, parsed.key_lines, src.text, parsed.body, parsed.body_line, meta, out)

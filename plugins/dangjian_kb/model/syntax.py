@@ -28,7 +28,8 @@ def lines_outside_code(body: str) -> Iterator[tuple[int, str, bool]]:
     """Each body line with its index and whether it belongs to a fenced code block (fences included)."""
     fence: str | None = None
     for i, line in enumerate(body.split("\n")):
-        m = FENCE.match(line)
+        first = line[:4].lstrip(" ")[:1]  # most lines cannot open or close a fence: skip the regex
+        m = FENCE.match(line) if first == "`" or first == "~" else None
         if fence is not None:
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end() :].strip():
                 fence = None
