@@ -78,7 +78,20 @@ def check_body(body: str, line0: int, out: Collector) -> None:
 def _check_rendered(body: str, line0: int, out: Collector) -> set[int]:
     """KB029 for what the sanitizer would drop from the rendered body; the lines reported."""
     seen: set[tuple[int, str]] = set()
-    for v in html_policy.violations(_render(body)):
+    try:
+        rendered = _render(body)
+    except (RecursionError, ValueError, TypeError, AttributeError, IndexError, KeyError, AssertionError) as exc:
+        global _renderer  # a Markdown instance that gave up may keep half a document: start afresh
+        _renderer = None
+        # Python-Markdown gives up on some nestings (md_in_html around everything, deep quotes):
+        # the build would stop on the same body, so it is refused here with a plain explanation.
+        out.add(
+            "KB041",
+            line0,
+            f"正文的写法无法转换为网页（{type(exc).__name__}），常因 HTML 标签嵌套混乱。请删除正文中的 HTML 标签，只写文字。",
+        )
+        return {line0}
+    for v in html_policy.violations(rendered):
         line = _line_of(body, line0, v.needle)
         if (line, v.what) not in seen:
             seen.add((line, v.what))
