@@ -14,33 +14,61 @@ _ORDERED = re.compile(r"^\s{0,3}\d{1,9}[.)][ \t]+\S")
 _ORDERED_CJK = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[、．.）)]\s*\S")
 
 
-def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Link], list[tuple[int, str]]]:
-    """One pass over the body: headings, [[ID]] links, relative .md links, and the text lines
-    outside code (line number, text with inline code removed) for content rules."""
+def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Link]]:
+    """One pass over the body: headings, [[ID]] links and relative .md links, outside code."""
+    if "`" not in body and "~" not in body:  # no code at all (most entries): whole-body scans
+        return _scan_plain(body, line0)
     headings: list[Heading] = []
     wikilinks: list[Link] = []
     file_links: list[Link] = []
-    prose: list[tuple[int, str]] = []
     for i, line, in_code in syntax.lines_outside_code(body):
-        if in_code:
-            continue
-        lineno = line0 + i
-        h = syntax.atx_heading(line) if "#" in line else None
-        if h:
-            headings.append(Heading(h[0], h[1], lineno))
-        text = syntax.without_code_spans(line)
-        if "[[" in text:
-            wikilinks.extend(
-                Link(w[1].strip(), (w[2] or "").strip() or None, lineno) for w in syntax.WIKILINK.finditer(text)
-            )
-        if "](" in text:
-            for ml in syntax.MD_LINK.finditer(text):
-                target = ml.group(1)
-                path = target.split("#", 1)[0]
-                if path.lower().endswith((".md", ".markdown")) and "://" not in path:
-                    file_links.append(Link(path, None, lineno))
-        prose.append((lineno, text))
-    return headings, wikilinks, file_links, prose
+        if not in_code:
+            _scan_line(line, syntax.without_code_spans(line), line0 + i, headings, wikilinks, file_links)
+    return headings, wikilinks, file_links
+
+
+# Lines that may hold something scan_body collects: a heading, a wikilink or an inline link.
+_INTERESTING = re.compile(r"^ {0,3}#|\[\[|\]\(", re.M)
+
+
+def _scan_plain(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Link]]:
+    headings: list[Heading] = []
+    wikilinks: list[Link] = []
+    file_links: list[Link] = []
+    line, at, last = line0, 0, -1
+    for m in _INTERESTING.finditer(body):
+        start = body.rfind("\n", 0, m.start()) + 1
+        if start == last:
+            continue  # the line was scanned already
+        line += body.count("\n", at, start)
+        at = last = start
+        end = body.find("\n", start)
+        text = body[start : end if end >= 0 else len(body)]
+        _scan_line(text, text, line, headings, wikilinks, file_links)
+    return headings, wikilinks, file_links
+
+
+def _scan_line(raw: str, text: str, lineno: int, headings: list, wikilinks: list, file_links: list) -> None:
+    """``raw`` for the heading, ``text`` (code spans removed) for the links."""
+    h = syntax.atx_heading(raw) if "#" in raw else None
+    if h:
+        headings.append(Heading(h[0], h[1], lineno))
+    if "[[" in text:
+        wikilinks.extend(
+            Link(w[1].strip(), (w[2] or "").strip() or None, lineno) for w in syntax.WIKILINK.finditer(text)
+        )
+    if "](" in text:
+        for ml in syntax.MD_LINK.finditer(text):
+            path = ml.group(1).split("#", 1)[0]
+            if path.lower().endswith((".md", ".markdown")) and "://" not in path:
+                file_links.append(Link(path, None, lineno))
+
+
+def prose_lines(body: str, line0: int) -> list[tuple[int, str]]:
+    """The body's lines outside code (number, text without code spans), for line rules."""
+    return [
+        (line0 + i, syntax.without_code_spans(line)) for i, line, code in syntax.lines_outside_code(body) if not code
+    ]
 
 
 def check_sections(coll: Collection, body: str, line0: int, headings: list[Heading], out: Collector) -> None:

@@ -100,7 +100,7 @@ def _register_path(root: Path, given: Path | None) -> tuple[Path, str]:
 
 def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector) -> Entry | None:
     parsed = parse_file(src.text, out)
-    headings, wikilinks, file_links, prose = rules_body.scan_body(parsed.body, parsed.body_line)
+    headings, wikilinks, file_links = rules_body.scan_body(parsed.body, parsed.body_line)
     rules_html.check_body(parsed.body, parsed.body_line, out)
     rules_html.check_wikilinks(wikilinks, out)
     privacy.check(src.text, parsed.data.get(rules_fields.PRIVACY_FIELD) if parsed.data else None, today, out)
@@ -115,7 +115,9 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
         if src.collection.placeholders:
             templates.check(parsed.data, parsed.key_lines, src.text, parsed.body, parsed.body_line, meta, out)
     if rules_body.PROMPT_WORD in src.text:  # most files hold no prompt: one substring test skips the rule
-        rules_body.check_prompts(parsed.data, parsed.key_lines, prose, out)
+        rules_body.check_prompts(
+            parsed.data, parsed.key_lines, rules_body.prose_lines(parsed.body, parsed.body_line), out
+        )
     if meta is None or "id" not in meta:
         return None
     citations = [w for w in wikilinks if citation_target(w.target) is not None]
