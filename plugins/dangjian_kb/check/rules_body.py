@@ -35,16 +35,17 @@ def _scan_plain(body: str, line0: int) -> tuple[list[Heading], list[Link], list[
     headings: list[Heading] = []
     wikilinks: list[Link] = []
     file_links: list[Link] = []
-    line, at, last = line0, 0, -1
+    line, at = line0, 0  # ``at``: where the line after the last one scanned starts
     for m in _INTERESTING.finditer(body):
-        start = body.rfind("\n", 0, m.start()) + 1
-        if start == last:
-            continue  # the line was scanned already
+        if m.start() < at:
+            continue  # on a line scanned already
+        start = body.rfind("\n", at, m.start()) + 1 or at  # never further back than ``at``: linear
         line += body.count("\n", at, start)
-        at = last = start
         end = body.find("\n", start)
-        text = body[start : end if end >= 0 else len(body)]
+        end = end if end >= 0 else len(body)
+        text = body[start:end]
         _scan_line(text, text, line, headings, wikilinks, file_links)
+        at, line = end + 1, line + 1
     return headings, wikilinks, file_links
 
 

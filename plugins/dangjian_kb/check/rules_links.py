@@ -51,13 +51,11 @@ def _check_entry_links(e: Entry, ids: set[str], by_rel: dict[str, Entry]) -> lis
                     e.rel, e.line_of("related"), "KB025", f"related 中的编号 '{target}' 不存在。{_fix(target, ids)}"
                 )
             )
+    fixes: dict[str, str] = {}  # a file may repeat one wrong id thousands of times
     for link in e.wikilinks:
         if link.target not in ids:
-            out.append(
-                Finding(
-                    e.rel, link.line, "KB026", f"链接 '[[{link.target}]]' 指向不存在的编号。{_fix(link.target, ids)}"
-                )
-            )
+            fix = fixes.get(link.target) or fixes.setdefault(link.target, _fix(link.target, ids))
+            out.append(Finding(e.rel, link.line, "KB026", f"链接 '[[{link.target}]]' 指向不存在的编号。{fix}"))
     for link in e.file_links:
         if e.link_path(link.target) not in by_rel:
             out.append(
