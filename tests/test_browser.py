@@ -293,7 +293,8 @@ def test_slash_focuses_the_header_box(shipped, page):
     page.keyboard.type("换届")
     page.wait_for_function("document.getElementById('kb-hs-form').dataset.query === '换届'")
     page.keyboard.press("ArrowDown")
-    selected = page.get_attribute("#kb-hs-list [aria-selected=true]", "data-entry-id")
+    # the list is drawn after the index answers: wait for the selection instead of racing it
+    selected = page.wait_for_selector("#kb-hs-list [aria-selected=true]").get_attribute("data-entry-id")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/{selected}.html*")
     assert errors == []
