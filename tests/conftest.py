@@ -19,6 +19,9 @@ tree and returns the ``KnowledgeBase``.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -253,3 +256,25 @@ def kb_factory(tmp_path_factory: pytest.TempPathFactory):
         return KBBuilder(tmp_path_factory.mktemp(name))
 
     return make
+
+
+# ---------------------------------------------------------------- the shipped site, built once
+BUILD_ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1764115200")
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory) -> Path:
+    """The repository's own knowledge base built once per test session; tests only read it."""
+    repo = Path(__file__).resolve().parents[1]
+    out = tmp_path_factory.mktemp("shipped") / "site"
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    proc = subprocess.run(
+        [str(mkdocs), "build", "-q", "-f", str(repo / "mkdocs.yml"), "-d", str(out)],
+        cwd=repo,
+        env=BUILD_ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out

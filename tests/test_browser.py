@@ -29,19 +29,8 @@ def _env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory) -> Path:
-    """The shipped knowledge base, built once for this module."""
-    out = tmp_path_factory.mktemp("shipped") / "site"
-    proc = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
-        cwd=REPO,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return out
+def shipped(shipped_site) -> Path:
+    return shipped_site
 
 
 @pytest.fixture(scope="module")

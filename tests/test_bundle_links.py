@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import posixpath
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
+from conftest import BUILD_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -39,17 +40,9 @@ def internal_target(page: str, ref: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def bundle_files(tmp_path_factory) -> dict[str, bytes]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1764115200")
-    site = tmp_path_factory.mktemp("site") / "site"
-    subprocess.run(
-        [str(BIN / "mkdocs"), "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+def bundle_files(tmp_path_factory, shipped_site) -> dict[str, bytes]:
+    env = BUILD_ENV
+    site = shipped_site
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
         [str(BIN / "dangjian-kb"), "bundle", "--site-dir", str(site), "--out", str(out)],

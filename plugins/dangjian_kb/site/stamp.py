@@ -25,23 +25,17 @@ def build_time() -> dt.datetime:
 
 
 def git_commit(root: Path) -> str | None:
+    commit = _git(root, "rev-parse", "--short=12", "HEAD")
+    if not commit:
+        return None
+    dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
+    return commit + ("（含未提交的修改）" if dirty else "")
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """git's answer, or None where there is no git, no repository or no answer in 5 s."""
     try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
+        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    if out.returncode != 0:
-        return None
-    dirty = subprocess.run(
-        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-        capture_output=True,
-        text=True,
-        timeout=5,
-        check=False,
-    ).stdout.strip()
-    return out.stdout.strip() + ("（含未提交的修改）" if dirty else "")
+    return out.stdout.strip() if out.returncode == 0 else None
