@@ -31,6 +31,7 @@ from dangjian_kb.search import finder_index, search_text, slugs
 from dangjian_kb.site import basis_view, browse, docx_export, nav, site_dir, standards_pages, template_page
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site import terms as terms_mod
+from dangjian_kb.site import views as views_mod
 from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
 
 log = get_plugin_logger(__name__)
@@ -326,8 +327,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         """A document template's page: the sanitized main text inside the package's document view,
         with the form's data and script added after the sanitizer."""
         doc = html_policy.clean_generated(self.views.template_doc(entry, self.template_bodies[entry.src_uri], main))
-        page = GeneratedPage(entry.url, entry.title, "", template_page.form_data(entry), (template_page.TEMPLATE_JS,))
-        return doc + page.trailer()
+        return doc + views_mod.trailer(entry.url, template_page.form_data(entry), (template_page.TEMPLATE_JS,))
 
     def _publish(self, html_text: str, here: str) -> str:
         """Sanitized content, with the plugin's own blocks (latest entries, a standard's table) in its slots."""

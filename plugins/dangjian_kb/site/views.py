@@ -33,13 +33,18 @@ class GeneratedPage:
     scripts: tuple[str, ...] = ()
 
     def trailer(self) -> str:
-        """The data blocks and script tags of the page: written by us, never from a template string."""
-        out = [
-            f'<script type="application/json" id="{html_mod.escape(key)}">{json_for_html(value)}</script>'
-            for key, value in self.data
-        ]
-        out += [f'<script src="{html_mod.escape(urls.relative(self.url, src))}"></script>' for src in self.scripts]
-        return "\n".join(out)
+        return trailer(self.url, self.data, self.scripts)
+
+
+def trailer(here: str, data: tuple[tuple[str, object], ...], scripts: tuple[str, ...]) -> str:
+    """A page's data blocks and script tags, added after the sanitizer: written here, never from a
+    template string (entry pages with a form use it too)."""
+    out = [
+        f'<script type="application/json" id="{html_mod.escape(key)}">{json_for_html(value)}</script>'
+        for key, value in data
+    ]
+    out += [f'<script src="{html_mod.escape(urls.relative(here, src))}"></script>' for src in scripts]
+    return "\n".join(out)
 
     @property
     def src_uri(self) -> str:
