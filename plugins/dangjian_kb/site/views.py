@@ -35,6 +35,10 @@ class GeneratedPage:
     def trailer(self) -> str:
         return trailer(self.url, self.data, self.scripts)
 
+    @property
+    def src_uri(self) -> str:
+        return urls.src_of(self.url)
+
 
 def trailer(here: str, data: tuple[tuple[str, object], ...], scripts: tuple[str, ...]) -> str:
     """A page's data blocks and script tags, added after the sanitizer: written here, never from a
@@ -45,10 +49,6 @@ def trailer(here: str, data: tuple[tuple[str, object], ...], scripts: tuple[str,
     ]
     out += [f'<script src="{html_mod.escape(urls.relative(here, src))}"></script>' for src in scripts]
     return "\n".join(out)
-
-    @property
-    def src_uri(self) -> str:
-        return urls.src_of(self.url)
 
 
 def json_for_html(value: object) -> str:
