@@ -279,11 +279,17 @@ def test_slash_focuses_the_header_box(shipped, page):
     page.goto((shipped / "handbook" / "HB-1.3.html").as_uri())
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "kb-hs-q"
+    # focus starts loading the index; typing once it is ready is the case that used to race
+    page.wait_for_selector("html[data-kb-search=ready]", state="attached")
     page.keyboard.type("换届")
     page.wait_for_function("document.getElementById('kb-hs-form').dataset.query === '换届'")
     page.keyboard.press("ArrowDown")
-    # the list is drawn after the index answers: wait for the selection instead of racing it
-    selected = page.wait_for_selector("#kb-hs-list [aria-selected=true]").get_attribute("data-entry-id")
+    # a typing timer still pending when the index answers must not redraw the list and drop
+    # the option just chosen: wait past that timer before looking
+    page.wait_for_timeout(150)
+    chosen = page.query_selector("#kb-hs-list [aria-selected=true]")
+    assert chosen is not None, "the option chosen with ArrowDown was lost"
+    selected = chosen.get_attribute("data-entry-id")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/{selected}.html*")
     assert errors == []

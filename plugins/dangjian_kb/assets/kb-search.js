@@ -339,7 +339,7 @@
     var list = document.getElementById("kb-hs-list"), status = document.getElementById("kb-hs-status");
     var root = form.getAttribute("data-root") || "", src = form.getAttribute("data-index");
     var finder = form.getAttribute("action");
-    var composing = false, timer = null, active = -1;
+    var composing = false, timer = null, active = -1, shown = null;
 
     function options() { return list.querySelectorAll("[role=option]"); }
     function open(yes) {
@@ -360,6 +360,10 @@
     }
     function render() {
       var q = input.value;
+      // a late timer or index callback for the query already on screen must not redraw it:
+      // that would drop the option the reader has just moved to with the arrow keys
+      if (engine && q === shown && !panel.hidden) return;
+      shown = null;
       active = -1;
       input.removeAttribute("aria-activedescendant");
       list.textContent = "";
@@ -397,6 +401,7 @@
         : "没有找到相关内容。按回车查看检索建议";
       window.KB_HEADER_LAST_QUERY_MS = performance.now() - t0;
       form.setAttribute("data-query", q);
+      shown = q;
     }
     function schedule() {
       clearTimeout(timer);
