@@ -50,11 +50,12 @@ def scores(runs: list[tuple[str, list[str], list[str]]]) -> dict:
         if r < 1 or rank != 0:
             misses.append(f"  {q}: recall@5 {r:.2f}, first relevant at {rank}; want {relevant}, got {ranked[:5]}")
     empty = len(runs) - answered
+    answered = answered or float("nan")
     return {"recall": recall / answered, "mrr": mrr / answered, "nothing": nothing / max(empty, 1), "misses": misses}
 
 
-def quality(site: Path) -> dict[str, dict]:
-    queries = yaml.safe_load(EVAL.read_text("utf-8"))["queries"]
+def quality(site: Path, eval_file: Path = EVAL) -> dict[str, dict]:
+    queries = yaml.safe_load(eval_file.read_text("utf-8"))["queries"]
     header, finder = [], []
     with browser.chromium() as chrome:
         page = chrome.new_page(viewport={"width": 1280, "height": 900})
@@ -66,11 +67,10 @@ def quality(site: Path) -> dict[str, dict]:
         for q in queries:
             finder.append((q["q"], browser.finder_results(page, q["q"]), q["relevant"]))
     held = [q.get("heldout", False) for q in queries]
-    return {
-        "header box": scores(header),
-        "finder": scores(finder),
-        "finder, held-out queries only": scores([r for r, h in zip(finder, held) if h]),
-    }
+    out = {"header box": scores(header), "finder": scores(finder)}
+    if any(held):
+        out["finder, held-out queries only"] = scores([r for r, h in zip(finder, held) if h])
+    return out
 
 
 def _page_bytes(site: Path, page_html: Path) -> int:
@@ -125,6 +125,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[5000])
     ap.add_argument("--site", type=Path, default=REPO / "site", help="built shipped site (built when missing)")
+    ap.add_argument("--eval", type=Path, default=EVAL, help="evaluation set (queries with their answers)")
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--reuse", action="store_true", help="keep an already built synthetic site")
@@ -132,7 +133,7 @@ def main() -> int:
     if not args.skip_quality:
         if not (args.site / "finder.html").is_file():
             sites.build(REPO / "mkdocs.yml")
-        results = quality(args.site)
+        results = quality(args.site, args.eval)
         print("\n| search | recall@5 | MRR | find-nothing | targets 0.95 / 0.92 / 90 % |\n|---|---|---|---|---|")
         for name, r in results.items():
             ok = all(r[k] >= v for k, v in TARGETS.items())

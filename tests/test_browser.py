@@ -301,6 +301,29 @@ def test_header_find_nothing(shipped, page):
     assert "没有找到" in page.inner_text("#kb-hs-status")
 
 
+def test_another_departments_question_says_whom_to_ask(shipped, page):
+    page.goto((shipped / "index.html").as_uri())
+    # a shuttle-bus question names no Party organization: nothing, and where to ask instead
+    assert browser.header_results(page, "班车几点从基地发车") == []
+    status = page.inner_text("#kb-hs-status")
+    assert "没有找到" in status and "行政后勤部门" in status
+    # the same kind of word beside 党费 is a Party question: searched as usual
+    found = browser.header_results(page, "工资涨了党费要跟着调吗")
+    assert found and {"HB-2.2", "P-0013"} & set(found[:3]), found
+    page.goto((shipped / "finder.html").as_uri())
+    page.wait_for_selector("html[data-kb-finder=ready]")
+    assert browser.finder_results(page, "医保卡怎么报销门诊费用") == []
+    empty = page.inner_text("#kb-empty")
+    assert "人力资源部门" in empty and "按分类浏览" in empty
+
+
+def test_a_long_spoken_question_finds_its_answer(shipped, page):
+    # context, filler and 咋办 around a few words that matter
+    page.goto((shipped / "index.html").as_uri())
+    found = browser.header_results(page, "我们支部的组织委员上个月调走了，支委会现在少一个人，要不要补选，咋办")
+    assert "P-0009" in found[:3], found
+
+
 def test_phone_layout(shipped, chrome):
     shots = Path("/tmp/search-shots")
     shots.mkdir(exist_ok=True)

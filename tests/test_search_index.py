@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from dangjian_kb.search import passages, slugs
+from dangjian_kb.search import passages, search_text, slugs
 from test_site import Site, build, built, configure
 
 INDEX = "assets/dangjian_kb/finder_index.js"
@@ -67,8 +67,10 @@ def test_every_section_anchor_is_an_id_of_its_page(site: Site):
 
 def test_collections_travel_with_their_labels_and_site_pages_are_indexed(site: Site):
     idx = index(site)
-    assert ["problems", "问题库"] in idx["collections"] and ["cases", "案例集"] in idx["collections"]
-    assert ["pages", "网站页面"] in idx["collections"]
+    labels = {c[0]: c[1] for c in idx["collections"]}
+    assert labels["problems"] == "问题库" and labels["cases"] == "案例集" and labels["pages"] == "网站页面"
+    asked = {c[0]: c[2] for c in idx["collections"] if len(c) > 2}
+    assert "案例" in asked["cases"]  # 案例 in a query asks for cases: they rank higher
     urls = [d[idx["fields"].index("url")] for d in idx["docs"]]
     assert "contributing.html" in urls and idx["contribute"] == "contributing.html"
     assert "hidden.html" not in urls  # search: {exclude: true} in its front matter
@@ -85,6 +87,23 @@ def test_pages_carry_the_header_box_and_no_index(site: Site):
         assert any(s.endswith("kb-search.js") for s in scripts)
         assert any(s.endswith("finder_index.js") for s in scripts) == (rel == "finder.html")
         assert not soup.select(".md-search")  # material's search is gone
+
+
+def test_the_index_weighs_characters_and_knows_what_belongs_elsewhere(site: Site):
+    idx = index(site)
+    df = dict(zip(idx["chars"], idx["charDf"]))
+    assert df["党"] >= df["催"] >= 1 and "币" not in df  # 的/党 everywhere weigh little; unseen weigh most
+    assert idx["elsewhere"]["anchors"] and any("社保" in words for _, words in idx["elsewhere"]["topics"])
+
+
+def test_query_stopwords_come_from_the_list_but_keep_this_knowledge_bases_words():
+    words = search_text.query_stopwords(["选举结果报告", "发展党员档案材料缺页、日期前后倒置"])
+    assert {"用来", "可以", "咋办", "怎么办", "关于"} <= set(words)
+    assert "结果" not in words and "前后" not in words  # used in a title: content here
+    assert "党费" not in words and "三会一课" not in words
+    # never a single character of the list (会, 区, 时): the query is cut on these as substrings
+    assert not {"会", "区", "时", "年"} & set(words)
+    assert list(words) == sorted(words, key=lambda w: (-len(w), w))  # longest first: 怎么办 before 怎么
 
 
 @pytest.mark.parametrize(

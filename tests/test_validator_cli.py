@@ -90,6 +90,22 @@ def test_broken_taxonomy_file_exits_2(kb, capsys):
     assert "KB037" in err and "taxonomy.yml" in err
 
 
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "elsewhere: [社保, 工资条]\n",  # a list, not anchors + topics
+        "elsewhere:\n  anchors: [党]\n  topics:\n    - words: [班车]\n",  # whom to ask is missing
+        "elsewhere:\n  anchors: [党]\n  topics:\n    - {ask: '<b>后勤</b>', words: [班车]}\n",
+    ],
+)
+def test_a_broken_elsewhere_list_is_named_with_its_fix(kb, capsys, elsewhere):
+    kb.problem()
+    kb.write("synonyms.yml", "groups:\n  - [交党费, 缴党费]\n" + elsewhere)
+    code, out, _ = run(capsys, str(kb.root))
+    assert code == 1
+    assert "synonyms.yml" in out and "KB037" in out and "elsewhere" in out
+
+
 def test_console_script_exit_code(kb):
     broken(kb)
     script = [sys.executable, "-m", "dangjian_kb.cli", "check", str(kb.root), "--format", "json"]

@@ -205,14 +205,15 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         process, in parallel with page rendering; in-process where no worker can be started."""
         try:
             synonyms = search_text.load_synonyms(self.root / self.config.synonyms)
+            elsewhere = search_text.load_elsewhere(self.root / self.config.synonyms)
         except search_text.SynonymsError as exc:
             if not self.serving:
                 raise PluginError(str(exc)) from None
             log.error(f"{exc}（预览中暂不使用同义词）")
-            synonyms = []
+            synonyms, elsewhere = [], None
         # what is published: an entry `check` refuses is not previewed, so it is not found either
         published = dataclasses.replace(self.kb, entries=[e for e in self.kb.entries if e.rel not in self.refused])
-        args = (published, synonyms, self.docs_dir)
+        args = (published, synonyms, self.docs_dir, elsewhere)
         try:
             # spawn, not fork: `mkdocs serve` runs threads, and a forked child may inherit a held lock
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))

@@ -154,6 +154,7 @@
     el.empty.textContent = "";
     el.empty.hidden = false;
     el.empty.appendChild(node("p", "kb-empty__title", "没有找到与“" + current.q.trim() + "”相关的内容。"));
+    if (found.elsewhere) el.empty.appendChild(node("p", "kb-empty__elsewhere", S.elsewhereText(found.elsewhere)));
     var ul = node("ul");
     ul.appendChild(node("li", null, "换个说法，或只输入关键词，例如“党费 基数”“换届 请示”“发展对象 政审”。"));
     if (current.filters.size) ul.appendChild(node("li", null, "已按筛选条件缩小范围，可以点“清除筛选”再试。"));

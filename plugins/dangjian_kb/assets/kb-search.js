@@ -8,14 +8,18 @@
   "use strict";
   var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
   var SYNONYM_WEIGHT = 0.6;
-  /* The relevance floor, on coverage: the idf-weighted share of the query's words an entry
-   * contains. A query that no entry covers to queryCover(n) is off-topic (没有找到); otherwise
-   * entries covering ENTRY_COVER are shown, down to SCORE_SHARE of the best score. A spoken
-   * question carries words the knowledge base never uses (太高, 买), more of them the longer it
-   * is, so the bar falls from 0.5 (3 tokens or fewer) to 0.33 (8 and more). Measured on
-   * tests/data/search_eval.yml: off-topic queries stay 0.06 or more below their bar. */
-  var ENTRY_COVER = 0.25, SCORE_SHARE = 0.05;
-  function queryCover(n) { return Math.max(0.33, Math.min(0.5, 0.5 - (n - 3) * 0.04)); }
+  /* The relevance floor, on coverage: the share of the query's weight an entry covers. The
+   * weight is per character (charWeight: 的, 来 weigh almost nothing, 纪, 检 much), a character
+   * being covered when the entry holds either bigram it belongs to, so the seams of a spoken
+   * question (员来 in 委员来支部) cost nothing. No entry covering QUERY_COVER: 没有找到;
+   * otherwise entries covering ENTRY_COVER are shown, down to SCORE_SHARE of the best score.
+   * Measured on tests/data/search_eval.yml (bench/bench_search.py): lexical coverage alone
+   * cannot tell 社保缴费基数 from 党费缴费基数, so questions about another department's
+   * business are recognised by their words first (synonyms.yml elsewhere, Engine.elsewhere). */
+  var ENTRY_COVER = 0.15, QUERY_COVER = 0.4, SCORE_SHARE = 0.05;
+  var QUERY_MASS = 25;
+  var ASKED_BOOST = 1.5;
+  var COVER_BASE = 0.25;
   var OTHER_SECTIONS = 0.25; // weight of sections other than the best one
   var LAST = "0123456789abcdefghijklmnopqrstuv";
 
@@ -65,6 +69,7 @@
     this.index = index;
     this.labels = new Map(index.collections.map(function (c) { return [c[0], c[1]]; }));
     this.collections = index.collections.map(function (c) { return c[0]; });
+    this.askedBy = index.collections.map(function (c) { return [c[0], c[2] || []]; });
     var values = index.values;
     this.docs = index.docs.map(function (d, i) {
       return {
@@ -85,6 +90,9 @@
     this.stop = index.stop.slice().sort(function (a, b) { return b.length - a.length; });
     this.decoded = new Map();
     this.nSlots = index.units.length;
+    var chars = index.chars || "", counts = index.charDf || [];
+    this.charDf = new Map();
+    for (var c = 0; c < chars.length; c++) this.charDf.set(chars[c], counts[c]);
   }
 
   Engine.prototype.list = function (term) {
@@ -104,54 +112,56 @@
 
   Engine.prototype.tokens = function (text) { return tokens(text, this.index.terms); };
 
+  /* How much a character of the query says: the idf of the character over all slots. 的, 来,
+   * 个 occur everywhere and weigh almost nothing; a character the knowledge base never uses
+   * (币, 链) weighs most. */
+  Engine.prototype.charWeight = function (c) {
+    var df = this.charDf.get(c) || 0;
+    return Math.log(1 + (this.nSlots - df + 0.5) / (df + 0.5));
+  };
+
   /* The query as weighted tokens: what was typed (question words, particles and punctuation
-   * dropped) and the synonyms of any word of synonyms.yml found in it. */
+   * dropped) and the synonyms of any word of synonyms.yml found in it; and the query's
+   * characters (ASCII words), each with its weight and the typed tokens that cover it. */
   Engine.prototype.parse = function (query) {
     var self = this, q = normalize(query), stripped = q;
     this.stop.forEach(function (w) { stripped = stripped.split(w).join(" "); });
-    var typed = new Map(), order = [];
+    var typed = new Map(), parts = [];
     var rs = runs(stripped), multi = rs.some(function (r) { return r.length > 1; });
     var extra = [];
+    function type(t) {
+      if (!typed.has(t)) typed.set(t, { group: -1, df0: !self.common.has(t) && !self.list(t).length });
+    }
     rs.forEach(function (run, r) {
-      if (!isWord(run) && run.length === 1 && multi) {
-        // a lone 交 finds only noise; joined to its neighbours (交党 in 党费怎么交 → 交党费)
-        // it says what is done, and ranks, without counting for the floor
-        var before = rs[r - 1], after = rs[r + 1];
-        if (before && !isWord(before)) extra.push(before.slice(-1) + run, run + before[0]);
-        if (after && !isWord(after)) extra.push(run + after[0], after.slice(-1) + run);
+      if (isWord(run) || run.length === 1) {
+        if (!isWord(run) && multi) {
+          // a lone 交 finds only noise; joined to its neighbours (交党 in 党费怎么交 → 交党费)
+          // it says what is done, and ranks, without counting for the floor
+          var before = rs[r - 1], after = rs[r + 1];
+          if (before && !isWord(before)) extra.push(before.slice(-1) + run, run + before[0]);
+          if (after && !isWord(after)) extra.push(run + after[0], after.slice(-1) + run);
+          return;
+        }
+        type(run);
+        parts.push({ weight: isWord(run) ? self.idf(run) : self.charWeight(run), by: [run] });
         return;
       }
-      var seq = [];
-      if (isWord(run) || run.length === 1) seq.push(run);
-      else for (var j = 0; j < run.length - 1; j++) seq.push(run.slice(j, j + 2));
-      seq.forEach(function (t, k) {
-        if (typed.has(t)) return;
-        var df0 = !self.common.has(t) && !self.list(t).length;
-        var inner = k > 0 && k < seq.length - 1;
-        typed.set(t, { weight: 1, group: -1, df0: df0, inner: inner, prev: seq[k - 1], next: seq[k + 1] });
-        order.push(t);
-      });
-    });
-    extra.forEach(function (t) {
-      if (!typed.has(t) && self.list(t).length) typed.set(t, { weight: 1, group: -1, df0: false, inner: false });
-    });
-    this.index.terms.forEach(function (term) {
-      if (term.length > 2 && stripped.indexOf(term) !== -1 && !typed.has(term)) {
-        typed.set(term, { weight: 1, group: -1, df0: !self.list(term).length, inner: false });
-        order.push(term);
+      // a character is covered by either bigram it belongs to: the seam of two words (时交 in
+      // 按时交党费, 员来 in 委员来我们支部) is found nowhere, and costs nothing when the words
+      // on both sides are found
+      for (var j = 0; j < run.length; j++) {
+        var by = [];
+        if (j > 0) by.push(run.slice(j - 1, j + 1));
+        if (j < run.length - 1) by.push(run.slice(j, j + 2));
+        by.forEach(type);
+        parts.push({ weight: self.charWeight(run[j]), by: by });
       }
     });
-    // A bigram found nowhere between two that are found is the seam of two words (时交 in
-    // 按时交党费): it does not count against an entry's coverage.
-    // A bigram found nowhere next to one that is found is probably a seam too (日搞 in
-    // 主题党日搞活动): it counts half.
-    var counted = [], share = new Map();
-    order.forEach(function (t) {
-      var x = typed.get(t), p = typed.get(x.prev), n = typed.get(x.next);
-      var known = (p && !p.df0 ? 1 : 0) + (n && !n.df0 ? 1 : 0);
-      if (x.df0 && x.inner && known === 2) return;
-      counted.push(t);
-      share.set(t, x.df0 && known ? 0.5 : 1);
+    extra.forEach(function (t) {
+      if (!typed.has(t) && self.list(t).length) typed.set(t, { group: -1, df0: false });
+    });
+    this.index.terms.forEach(function (term) {
+      if (term.length > 2 && stripped.indexOf(term) !== -1) type(term);
     });
     var synonyms = new Map(), tried = [];
     this.index.synonyms.forEach(function (group, g) {
@@ -168,14 +178,31 @@
         });
       });
     });
-    var needles = order.filter(function (t) { return !typed.get(t).df0; });
+    var needles = [];
+    typed.forEach(function (x, t) { if (!x.df0) needles.push(t); });
     tried.forEach(function (w) { needles.push(w); });
-    return { typed: typed, counted: counted, share: share, synonyms: synonyms, tried: tried, needles: needles };
+    return { typed: typed, parts: parts, synonyms: synonyms, tried: tried, needles: needles };
   };
 
   /* Entries above the relevance floor, best first: [{doc, slot, score}], slot = the section
    * that answers (or the entry's fields slot when only its title/tags/facets match). */
+  /* The topic of another department the query is about ({word, ask}), or null: one of the
+   * topic's words and none of the words that name the Party organization (synonyms.yml). */
+  Engine.prototype.elsewhere = function (query) {
+    var q = normalize(query), spec = this.index.elsewhere || { anchors: [], topics: [] };
+    if (spec.anchors.some(function (w) { return q.indexOf(w) !== -1; })) return null;
+    for (var i = 0; i < spec.topics.length; i++) {
+      var words = spec.topics[i][1];
+      for (var j = 0; j < words.length; j++) {
+        if (q.indexOf(words[j]) !== -1) return { word: words[j], ask: spec.topics[i][0] };
+      }
+    }
+    return null;
+  };
+
   Engine.prototype.search = function (query) {
+    var elsewhere = this.elsewhere(query);
+    if (elsewhere) return { results: [], tried: [], needles: [], elsewhere: elsewhere };
     var self = this, p = this.parse(query);
     var slotScore = new Map(), docTerms = new Map(), docGroups = new Map();
     function add(term, weight, typedTerm, group) {
@@ -198,8 +225,8 @@
     }
     p.typed.forEach(function (x, t) { add(t, 1, true, x.group); });
     p.synonyms.forEach(function (g, t) { add(t, SYNONYM_WEIGHT, false, g); });
-    var total = 0, idf = new Map();
-    p.counted.forEach(function (t) { var v = self.idf(t) * p.share.get(t); idf.set(t, v); total += v; });
+    var total = 0;
+    p.parts.forEach(function (part) { total += part.weight; });
     if (!total) return { results: [], tried: p.tried, needles: p.needles };
     var best = new Map(); // doc -> {fields, top, slot, rest}
     slotScore.forEach(function (score, slot) {
@@ -208,22 +235,29 @@
       if (slot === self.docs[doc].first) { b.fields = score; return; }
       if (score > b.top) { b.rest += b.top; b.top = score; b.slot = slot; } else b.rest += score;
     });
+    // 范文, 怎么写 ask for a document: that collection's entries rank higher
+    var q = normalize(query), asked = new Set();
+    this.askedBy.forEach(function (c) {
+      if (c[1].some(function (w) { return q.indexOf(w) !== -1; })) asked.add(c[0]);
+    });
     var results = [], bestCover = 0;
     best.forEach(function (b, doc) {
       var terms = docTerms.get(doc), groups = docGroups.get(doc), have = 0;
-      p.counted.forEach(function (t) {
+      function found(t) {
         var x = p.typed.get(t);
-        if ((terms && terms.has(t)) || self.common.has(t) || (x.group >= 0 && groups && groups.has(x.group))) have += idf.get(t);
-      });
-      var cover = have / total;
+        return (terms && terms.has(t)) || self.common.has(t) || (x.group >= 0 && groups && groups.has(x.group));
+      }
+      p.parts.forEach(function (part) { if (part.by.some(found)) have += part.weight; });
+      var cover = Math.min(1, have / Math.min(total, QUERY_MASS));
       if (cover < ENTRY_COVER) return;
       bestCover = Math.max(bestCover, cover);
       var d = self.docs[doc];
-      var score = (b.fields + b.top + OTHER_SECTIONS * b.rest) * d.boost * (0.25 + cover * cover);
+      var score = (b.fields + b.top + OTHER_SECTIONS * b.rest) * d.boost * (COVER_BASE + cover * cover);
+      if (asked.has(d.collection)) score *= ASKED_BOOST;
       results.push({ doc: doc, slot: b.slot >= 0 ? b.slot : d.first, score: score, cover: cover });
     });
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    if (bestCover < queryCover(p.counted.length)) results = [];
+    if (bestCover < QUERY_COVER) results = [];
     var floor = results.length ? results[0].score * SCORE_SHARE : 0;
     results = results.filter(function (r) { return r.score >= floor; });
     return { results: results, tried: p.tried, needles: p.needles };
@@ -290,6 +324,11 @@
     return frag;
   }
 
+  /* What the reader is told when the question belongs to another department. */
+  function elsewhereText(e) {
+    return "“" + e.word + "”方面的问题不在党务知识库里，请咨询" + e.ask + "。";
+  }
+
   function href(root, doc, section) {
     return root + doc.url + (section.anchor ? "#" + encodeURIComponent(section.anchor) : "");
   }
@@ -320,7 +359,7 @@
     cbs.forEach(function (cb) { cb(engine); });
   }
 
-  window.KBSearch = { ready: ready, tokens: tokens, highlighted: highlighted, href: href, normalize: normalize };
+  window.KBSearch = { ready: ready, tokens: tokens, highlighted: highlighted, href: href, normalize: normalize, elsewhereText: elsewhereText };
 
   /* ---------------------------------------------------------------- the header box */
   var MAX_DROPDOWN = 8;
@@ -398,6 +437,7 @@
       });
       status.textContent = results.length
         ? "找到 " + results.length + " 条，按回车查看全部和筛选"
+        : found.elsewhere ? "没有找到。" + elsewhereText(found.elsewhere)
         : "没有找到相关内容。按回车查看检索建议";
       window.KB_HEADER_LAST_QUERY_MS = performance.now() - t0;
       form.setAttribute("data-query", q);

@@ -145,6 +145,7 @@ def _synonym_findings(root: Path) -> list[Finding]:
         return []
     try:
         synonyms.load(path)
+        synonyms.load_elsewhere(path)
     except synonyms.SynonymsError as exc:
         return [Finding("synonyms.yml", exc.line, "KB037", exc.detail)]
     return []

@@ -26,6 +26,7 @@ class Collection:
     month_dates: tuple[str, ...] = ()  # date fields that may be YYYY-MM
     reviewed: bool = False  # entries carry reviewed / review_months and fall due for review
     has_index: bool = True  # a generated index page at <name>/index.html (the handbook has its own)
+    asked_by: tuple[str, ...] = ()  # words in a search that ask for this kind of entry (范文 → templates)
 
     @property
     def index_url(self) -> str:
@@ -68,6 +69,7 @@ PROBLEMS = Collection(
 CASES = Collection(
     name="cases",
     label="案例集",
+    asked_by=("案例", "典型经验", "经验介绍"),
     id_pattern=re.compile(r"C-\d{4,}"),
     id_hint="C- 加至少 4 位数字，如 C-0007",
     required=("id", "title", "category", "unit", "date", "kind"),
@@ -96,6 +98,7 @@ TEMPLATES = Collection(
     placeholders=True,
     noun="文书模板",
     columns=(("doctype", "文种"), ("issuer", "发文")),
+    asked_by=("模板", "范文", "样本", "样稿", "格式", "怎么写", "表格", "计算表", "登记表"),
 )
 
 ALL: tuple[Collection, ...] = (HANDBOOK, PROBLEMS, CASES, TEMPLATES)

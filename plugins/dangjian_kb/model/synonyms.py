@@ -1,9 +1,11 @@
-"""The synonym groups search adds to a query (交党费 ~ 党费收缴): data a maintainer edits in one
-YAML file, read safely (no aliases, size caps) and checked like the taxonomy."""
+"""The search vocabulary a maintainer edits in one YAML file, read safely (no aliases, size caps)
+and checked like the taxonomy: the synonym groups search adds to a query (交党费 ~ 党费收缴),
+and the topics that belong elsewhere (工资, 社保 …: another department answers them)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -21,8 +23,18 @@ class SynonymsError(ValueError):
         self.path, self.line, self.detail = path, line, detail
 
 
-def load(path: Path | None = None) -> list[list[str]]:
-    """The groups of ``path`` if it exists, else the shipped list (as the taxonomy falls back to its default)."""
+@dataclass(frozen=True)
+class Elsewhere:
+    """Questions this knowledge base does not answer: a query holding one of a topic's words and
+    none of the anchors (words that name the Party organization) is sent to the topic's ``ask``."""
+
+    anchors: tuple[str, ...] = ()
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (who answers, words)
+
+
+def _read(path: Path | None) -> tuple[str, dict]:
+    """The file's name and mapping: ``path`` if it exists, else the shipped file (as the taxonomy
+    falls back to its default)."""
     name = str(path) if path is not None and path.is_file() else SHIPPED
     try:
         if path is not None and path.is_file():
@@ -34,14 +46,43 @@ def load(path: Path | None = None) -> list[list[str]]:
         raise SynonymsError(name, 0, f"无法读取同义词文件（{exc}）。请以 UTF-8 保存。") from None
     except yamlsafe.YamlRefused as exc:
         raise SynonymsError(name, exc.line, f"同义词文件{exc}") from None
-    groups = data.get("groups", []) if isinstance(data, dict) else []
-    out: list[list[str]] = []
-    for group in groups if isinstance(groups, list) else []:
-        words = [str(w) for w in group if isinstance(w, (str, int))] if isinstance(group, list) else []
-        bad = next((w for w in words if _MARKUP.search(w)), None)
-        if bad is not None:
+    return name, data if isinstance(data, dict) else {}
+
+
+def _words(name: str, value: object) -> list[str]:
+    words = [str(w) for w in value if isinstance(w, (str, int))] if isinstance(value, list) else []
+    bad = next((w for w in words if _MARKUP.search(w)), None)
+    if bad is not None:
+        raise SynonymsError(name, 0, f"同义词 '{bad[:30]}' 含有 HTML 标记或控制字符。同义词只能是文字，请删除标记。")
+    return words
+
+
+def load(path: Path | None = None) -> list[list[str]]:
+    """The synonym groups."""
+    name, data = _read(path)
+    groups = data.get("groups", [])
+    return [_words(name, group) for group in (groups if isinstance(groups, list) else [])]
+
+
+def load_elsewhere(path: Path | None = None) -> Elsewhere:
+    """The topics that belong elsewhere (optional key ``elsewhere``)."""
+    name, data = _read(path)
+    section = data.get("elsewhere")
+    if section is None:
+        return Elsewhere()
+    if not isinstance(section, dict):
+        kind = type(section).__name__
+        raise SynonymsError(
+            name, 0, f"elsewhere 不是含 anchors 和 topics 的映射（现为 {kind}）。请按 README 的示例改写。"
+        )
+    topics = []
+    for topic in section.get("topics") or []:
+        ask = topic.get("ask") if isinstance(topic, dict) else None
+        if not isinstance(ask, str) or not ask.strip() or _MARKUP.search(ask):
             raise SynonymsError(
-                name, 0, f"同义词 '{bad[:30]}' 含有 HTML 标记或控制字符。同义词只能是文字，请删除标记。"
+                name,
+                0,
+                f"elsewhere 的一项缺少 ask 或含有标记：'{str(ask)[:30]}'。请用纯文字写明该问哪个部门，如 'ask: 人力资源部门'。",
             )
-        out.append(words)
-    return out
+        topics.append((ask.strip(), tuple(w for w in _words(name, topic.get("words")) if w.strip())))
+    return Elsewhere(tuple(w for w in _words(name, section.get("anchors")) if w.strip()), tuple(topics))

@@ -22,7 +22,7 @@ from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.model.regulations import citation_target, split_reference
 from dangjian_kb.model.syntax import WIKILINK
 from dangjian_kb.search import passages
-from dangjian_kb.search.search_text import QUESTION_WORDS, dictionary_terms, tokens
+from dangjian_kb.search.search_text import dictionary_terms, normalize, query_stopwords, tokens
 
 K1, B = 1.2, 0.75
 # Field boosts: a title or tag match says more about an entry than a word deep in its body.
@@ -68,7 +68,10 @@ class _Doc:
 
 def _entry_doc(e: Entry, kb: KnowledgeBase) -> _Doc:
     m = e.meta
-    facet = " ".join(filter(None, [e.category, e.topic, m.get("source"), m.get("kind"), m.get("unit")]))
+    # the collection's name is a facet too: 模板 or 案例 in a query asks for that kind of entry
+    facet = " ".join(
+        filter(None, [e.collection.label, e.category, e.topic, m.get("source"), m.get("kind"), m.get("unit")])
+    )
     meta = [e.id, e.title, e.url, e.collection.name, e.category or "", e.topic or ""]
     meta += [m.get("source", ""), m.get("kind", ""), e.tags, m.get("unit", "")]
     meta.append(CHAPTER_BOOST if is_chapter(e.id) else 1)
@@ -81,7 +84,9 @@ def _page_doc(page: passages.SitePage) -> _Doc:
     return _Doc(meta, {"title": page.title, "tags": "", "facet": ""}, page.sections)
 
 
-def build(kb: KnowledgeBase, synonyms: list[list[str]], docs_dir: Path | None = None) -> dict:
+def build(
+    kb: KnowledgeBase, synonyms: list[list[str]], docs_dir: Path | None = None, elsewhere: dict | None = None
+) -> dict:
     docs = [_entry_doc(e, kb) for e in kb.entries] + [_page_doc(p) for p in passages.site_pages(docs_dir)]
     terms = dictionary_terms()
     slots: list[tuple[str, dict[str, list[str]]]] = []  # (kind, tokens per field)
@@ -95,12 +100,13 @@ def build(kb: KnowledgeBase, synonyms: list[list[str]], docs_dir: Path | None = 
     cap = max(TEXT_MIN, min(TEXT_MAX, TEXT_BUDGET // n_sections))
     units, headings = _units(docs, first, cap)
     used = sorted({e.collection.name for e in kb.entries})
-    collections = [[c.name, c.label] for c in ALL if c.name in used]
+    collections = [[c.name, c.label, [normalize(w) for w in c.asked_by]] for c in ALL if c.name in used]
     postings = _weigh(slots)
     common = sorted(t for t, p in postings.items() if len(slots) >= COMMON_SLOTS and len(p) > COMMON_SHARE * len(slots))
     for t in common:
         del postings[t]
     values = _table([d.meta for d in docs])
+    chars, char_df = _char_frequencies(slots)
     return {
         "version": 2,
         "values": values,
@@ -111,12 +117,25 @@ def build(kb: KnowledgeBase, synonyms: list[list[str]], docs_dir: Path | None = 
         "units": units,
         "headings": headings,
         "terms": list(terms),
-        "stop": list(QUESTION_WORDS),
+        "chars": chars,
+        "charDf": char_df,
+        "stop": list(query_stopwords([d.fields["title"] for d in docs])),
         "synonyms": synonyms,
+        "elsewhere": elsewhere or {"anchors": [], "topics": []},
         "categories": _categories(kb),
         "contribute": _contribute(docs_dir),
         "postings": {t: _encode(p) for t, p in sorted(postings.items())},
     }
+
+
+def _char_frequencies(slots: list[tuple[str, dict[str, list[str]]]]) -> tuple[str, list[int]]:
+    """In how many slots each CJK character occurs. The browser weighs a query by its
+    characters: 的, 来, 个 occur everywhere and say little; 纪, 检, 培 say what it is about."""
+    df: Counter = Counter()
+    for _, per_field in slots:
+        df.update({c for toks in per_field.values() for t in toks for c in t if "\u3400" <= c <= "\uffff"})
+    ranked = sorted(df.items(), key=lambda kv: (-kv[1], kv[0]))
+    return "".join(c for c, _ in ranked), [n for _, n in ranked]
 
 
 def _table(metas: list[list]) -> list[str]:
@@ -212,6 +231,6 @@ def as_script(index: dict) -> str:
     return "window.KB_FINDER_INDEX=" + body.replace("</", "<\\/") + ";\n"
 
 
-def script_from(kb: KnowledgeBase, synonyms: list[list[str]], docs_dir: str = "") -> str:
+def script_from(kb: KnowledgeBase, synonyms: list[list[str]], docs_dir: str = "", elsewhere: dict | None = None) -> str:
     """The whole job from the loaded knowledge base (the build's one load), picklable for a worker."""
-    return as_script(build(kb, synonyms, Path(docs_dir) if docs_dir else None))
+    return as_script(build(kb, synonyms, Path(docs_dir) if docs_dir else None, elsewhere))

@@ -13,6 +13,7 @@ from pathlib import Path
 from dangjian_kb.model import synonyms
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_ONLY = re.compile(f"[{_CJK}]+")
 _MD_NOISE = re.compile(r"<!--.*?-->|\]\([^)]*\)|[#*_>`|\[\]!~-]+", re.S)  # comments: markers, not text
 
 # What people add to a question that says nothing about its subject (query side only).
@@ -49,6 +50,18 @@ QUESTION_WORDS = (
     "搞",
     "都",
     "被",
+    # spoken northern forms: 咋办 = 怎么办, 啥 = 什么 (never in the written text indexed)
+    "咋办",
+    "咋整",
+    "咋弄",
+    "咋样",
+    "咋",
+    "干啥",
+    "干嘛",
+    "为啥",
+    "有啥",
+    "啥",
+    "到底",
     "吗",
     "呢",
     "啊",
@@ -57,6 +70,24 @@ QUESTION_WORDS = (
     "的",
     "要",
 )
+
+
+def query_stopwords(titles: list[str]) -> tuple[str, ...]:
+    """Words dropped from a query: ours (QUESTION_WORDS) and the multi-character Chinese words of
+    the stopwords-iso list (可以, 用来, 关于 …). Its single characters (会, 区, 时 …) are left out:
+    the query is cut on these words as substrings, and a single character would cut 三会一课.
+    A listed word that this knowledge base uses in a title (选举结果, 日期前后倒置) or its
+    dictionary holds is a content word here, and stays in the query."""
+    text = normalize("\n".join(titles))
+    listed = {w for w in _listed_stopwords() if w not in text}
+    return tuple(sorted((set(QUESTION_WORDS) | listed) - set(dictionary_terms()), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=1)
+def _listed_stopwords() -> frozenset[str]:
+    import stopwordsiso
+
+    return frozenset(w for w in map(normalize, stopwordsiso.stopwords("zh")) if len(w) >= 2 and _CJK_ONLY.fullmatch(w))
 
 
 def normalize(text: str) -> str:
@@ -97,6 +128,15 @@ def dictionary_terms() -> tuple[str, ...]:
 def load_synonyms(path: Path | None = None) -> list[list[str]]:
     """The synonym groups (model/synonyms.py reads and checks the file), normalized like queries."""
     return [g for g in ([normalize(w)[:MAX_WORD] for w in group] for group in synonyms.load(path)) if len(g) >= 2]
+
+
+def load_elsewhere(path: Path | None = None) -> dict:
+    """The topics another department answers, normalized like queries, as the index carries them."""
+    found = synonyms.load_elsewhere(path)
+    return {
+        "anchors": [normalize(w)[:MAX_WORD] for w in found.anchors],
+        "topics": [[ask[:MAX_WORD], [normalize(w)[:MAX_WORD] for w in words]] for ask, words in found.topics if words],
+    }
 
 
 MAX_WORD = 40  # a synonym is a word or a short phrase
