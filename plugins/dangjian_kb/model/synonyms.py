@@ -75,8 +75,13 @@ def load_elsewhere(path: Path | None = None) -> Elsewhere:
         raise SynonymsError(
             name, 0, f"elsewhere 不是含 anchors 和 topics 的映射（现为 {kind}）。请按 README 的示例改写。"
         )
+    listed = section.get("topics") or []
+    if not isinstance(listed, list):
+        raise SynonymsError(
+            name, 0, f"elsewhere 的 topics 不是列表（现为 {type(listed).__name__}）。请按 README 的示例改写。"
+        )
     topics = []
-    for topic in section.get("topics") or []:
+    for topic in listed:
         ask = topic.get("ask") if isinstance(topic, dict) else None
         if not isinstance(ask, str) or not ask.strip() or _MARKUP.search(ask):
             raise SynonymsError(
