@@ -29,10 +29,11 @@ from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_text, slugs
 from dangjian_kb.site import basis_view, browse, docx_export, nav, site_dir, standards_pages, template_page
+from dangjian_kb.site import generated as generated_mod
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site import terms as terms_mod
-from dangjian_kb.site import views as views_mod
-from dangjian_kb.site.views import FINDER_INDEX_JS, GeneratedPage, Views
+from dangjian_kb.site.generated import GeneratedPage
+from dangjian_kb.site.views import FINDER_INDEX_JS, Views
 
 log = get_plugin_logger(__name__)
 # Places in a rendered page that the plugin fills: <!-- dangjian-kb:latest -->, <!-- dangjian-kb:standard ID -->
@@ -328,7 +329,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         """A document template's page: the sanitized main text inside the package's document view,
         with the form's data and script added after the sanitizer."""
         doc = html_policy.clean_generated(self.views.template_doc(entry, self.template_bodies[entry.src_uri], main))
-        return doc + views_mod.trailer(entry.url, template_page.form_data(entry), (template_page.TEMPLATE_JS,))
+        return doc + generated_mod.trailer(entry.url, template_page.form_data(entry), (template_page.TEMPLATE_JS,))
 
     def _publish(self, html_text: str, here: str) -> str:
         """Sanitized content, with the plugin's own blocks (latest entries, a standard's table) in its slots."""

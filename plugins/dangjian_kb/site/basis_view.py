@@ -4,16 +4,12 @@ regulation they cite was revised or repealed (review page)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from dangjian_kb.model import urls
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.model.regulations import LEVELS, Register, Regulation, citation_target, split_reference
 from dangjian_kb.model.rendering import Citation
-
-if TYPE_CHECKING:
-    from dangjian_kb.site.views import Views
+from dangjian_kb.site.generated import ViewContext
 
 
 def card_items(kb: KnowledgeBase, e: Entry) -> list[dict]:
@@ -79,7 +75,7 @@ def _citing(kb: KnowledgeBase, reg_id: str) -> list[dict]:
     return [{"entry": kb.by_id[eid], "article": "、".join(arts)} for eid, arts in grouped.items() if eid in kb.by_id]
 
 
-def page(views: Views) -> str:
+def page(views: ViewContext) -> str:
     kb = views.kb
     groups = []
     for level in LEVELS:

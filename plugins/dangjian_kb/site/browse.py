@@ -5,14 +5,11 @@ templates; no MkDocs here."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from dangjian_kb.model import urls
 from dangjian_kb.model.collection import is_chapter
-
-if TYPE_CHECKING:
-    from dangjian_kb.model.entry import Entry
-    from dangjian_kb.site.views import GeneratedPage, Views
+from dangjian_kb.model.entry import Entry
+from dangjian_kb.site.generated import GeneratedPage, ViewContext
 
 CATEGORIES = "categories/index.html"
 OTHER = "其他"
@@ -25,7 +22,7 @@ def _home_of(entries: list[Entry]) -> tuple[str, str]:
     return min(key for key, n in counted.items() if n == best)
 
 
-def _order(views: Views) -> dict[tuple[str, str], int]:
+def _order(views: ViewContext) -> dict[tuple[str, str], int]:
     order: dict[tuple[str, str], int] = {}
     for cat in views.kb.taxonomy.categories:
         for topic in [*cat.topics, OTHER]:
@@ -33,7 +30,7 @@ def _order(views: Views) -> dict[tuple[str, str], int]:
     return order
 
 
-def tag_groups(views: Views) -> dict:
+def tag_groups(views: ViewContext) -> dict:
     """Tags under the category and topic where they are used most, most-used first; tags used
     once apart (folded on the page)."""
     order = _order(views)
@@ -58,7 +55,7 @@ def tag_groups(views: Views) -> dict:
     }
 
 
-def categories_overview(views: Views) -> list[dict]:
+def categories_overview(views: ViewContext) -> list[dict]:
     """The five categories with their topics and entry counts (handbook chapters not counted)."""
     counted = [e for e in views.kb.entries if not is_chapter(e.id)]
     per_cat = Counter(e.category for e in counted)
@@ -74,14 +71,12 @@ def categories_overview(views: Views) -> list[dict]:
     ]
 
 
-def categories_page(views: Views) -> GeneratedPage:
-    from dangjian_kb.site.views import GeneratedPage
-
+def categories_page(views: ViewContext) -> GeneratedPage:
     html = views.render("categories_index.html", CATEGORIES, categories=categories_overview(views))
     return GeneratedPage(CATEGORIES, "分类总览", html)
 
 
-def home_block(views: Views, here: str) -> str:
+def home_block(views: ViewContext, here: str) -> str:
     """The home page's search box, the five focuses and what is due, for <!-- dangjian-kb:home -->."""
     overdue, upcoming = views.review_lists()
     return views.render(

@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from dangjian_kb.model import standards as m
 from dangjian_kb.model.knowledge_base import KnowledgeBase
-from dangjian_kb.site.views import GeneratedPage, Views
+from dangjian_kb.site.generated import GeneratedPage
+from dangjian_kb.site.views import Views
 
 INDEX = "standards/index.html"
 SELFCHECK_JS = "assets/dangjian_kb/selfcheck.js"

@@ -22,7 +22,8 @@ from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Finding
 from dangjian_kb.model.organizations import LEVELS, STATUS_LABEL, STATUS_ORDER, Organization, Register, Status
 from dangjian_kb.site import ics as calendar
-from dangjian_kb.site.views import GeneratedPage, Views
+from dangjian_kb.site.generated import GeneratedPage
+from dangjian_kb.site.views import Views
 
 URL = "terms.html"
 TITLE = "换届提醒"

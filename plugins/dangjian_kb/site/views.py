@@ -4,12 +4,9 @@ pages the plugin adds (metadata card, related block) as escaped HTML. No MkDocs 
 from __future__ import annotations
 
 import datetime as dt
-import html as html_mod
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
 
 import jinja2
@@ -19,42 +16,7 @@ from dangjian_kb.model.collection import ALL, BY_NAME, Collection, is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.site import basis_view, browse, print_ids, template_page
-
-
-@dataclass(frozen=True)
-class GeneratedPage:
-    """A page built from the package's templates. ``html`` passes the sanitizer; ``data`` (element
-    id -> object, serialized here) and ``scripts`` (package asset addresses) are added after it."""
-
-    url: str
-    title: str
-    html: str
-    data: tuple[tuple[str, object], ...] = ()
-    scripts: tuple[str, ...] = ()
-
-    def trailer(self) -> str:
-        return trailer(self.url, self.data, self.scripts)
-
-    @property
-    def src_uri(self) -> str:
-        return urls.src_of(self.url)
-
-
-def trailer(here: str, data: tuple[tuple[str, object], ...], scripts: tuple[str, ...]) -> str:
-    """A page's data blocks and script tags, added after the sanitizer: written here, never from a
-    template string (entry pages with a form use it too)."""
-    out = [
-        f'<script type="application/json" id="{html_mod.escape(key)}">{json_for_html(value)}</script>'
-        for key, value in data
-    ]
-    out += [f'<script src="{html_mod.escape(urls.relative(here, src))}"></script>' for src in scripts]
-    return "\n".join(out)
-
-
-def json_for_html(value: object) -> str:
-    """JSON that can sit inside a <script> element: no '<', '>' or '&' can end or change it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+from dangjian_kb.site.generated import GeneratedPage
 
 
 def make_env() -> jinja2.Environment:
