@@ -156,7 +156,8 @@
     el.empty.appendChild(node("p", "kb-empty__title", "没有找到与“" + current.q.trim() + "”相关的内容。"));
     if (found.elsewhere) el.empty.appendChild(node("p", "kb-empty__elsewhere", S.elsewhereText(found.elsewhere)));
     var ul = node("ul");
-    ul.appendChild(node("li", null, "换个说法，或只输入关键词，例如“党费 基数”“换届 请示”“发展对象 政审”。"));
+    // another department's question: rephrasing or proposing it as a new problem would not help
+    if (!found.elsewhere) ul.appendChild(node("li", null, "换个说法，或只输入关键词，例如“党费 基数”“换届 请示”“发展对象 政审”。"));
     if (current.filters.size) ul.appendChild(node("li", null, "已按筛选条件缩小范围，可以点“清除筛选”再试。"));
     if (found.tried.length) ul.appendChild(node("li", null, "已同时检索同义词：" + found.tried.join("、") + "。"));
     var cats = engine.index.categories || [];
@@ -170,7 +171,7 @@
       });
       ul.appendChild(li);
     }
-    if (engine.index.contribute) {
+    if (engine.index.contribute && !found.elsewhere) {
       var more = node("li", null, "知识库里还没有这个问题？");
       var link = node("a", null, "按投稿指南提交");
       link.href = el.root + engine.index.contribute;
