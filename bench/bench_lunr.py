@@ -62,9 +62,12 @@ def build(docs: list[dict]):
     )
 
 
+STOP: tuple[str, ...] = search_text.QUESTION_WORDS  # main() puts the index's own list here
+
+
 def query_tokens(q: str) -> list[str]:
     q = search_text.normalize(q)
-    for w in sorted(search_text.QUESTION_WORDS, key=len, reverse=True):
+    for w in STOP:  # longest first, as the browser strips them
         q = q.replace(w, " ")
     return [t for t in search_text.tokens(q, search_text.dictionary_terms()) if len(t) > 1]
 
@@ -99,7 +102,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--entries", type=int, default=5000)
     args = ap.parse_args()
+    global STOP
     kb = validate.load(REPO)
+    STOP = search_text.query_stopwords([e.title for e in kb.entries])
     index = build(documents(kb, REPO / "docs"))
     queries = yaml.safe_load(EVAL.read_text("utf-8"))["queries"]
     r = scores([(q["q"], run(index, q["q"]), q["relevant"]) for q in queries])
