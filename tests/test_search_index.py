@@ -100,6 +100,7 @@ def test_query_stopwords_come_from_the_list_but_keep_this_knowledge_bases_words(
     words = search_text.query_stopwords(["选举结果报告", "发展党员档案材料缺页、日期前后倒置"])
     assert {"用来", "可以", "咋办", "怎么办", "关于"} <= set(words)
     assert "结果" not in words and "前后" not in words  # used in a title: content here
+    assert "依据" not in words and "有的" not in words  # meaningful in Party work; would cut 有的放矢
     assert "党费" not in words and "三会一课" not in words
     # never a single character of the list (会, 区, 时): the query is cut on these as substrings
     assert not {"会", "区", "时", "年"} & set(words)

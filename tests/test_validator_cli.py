@@ -96,6 +96,9 @@ def test_broken_taxonomy_file_exits_2(kb, capsys):
         "elsewhere: [社保, 工资条]\n",  # a list, not anchors + topics
         "elsewhere:\n  anchors: [党]\n  topics:\n    - words: [班车]\n",  # whom to ask is missing
         "elsewhere:\n  anchors: [党]\n  topics:\n    - {ask: '<b>后勤</b>', words: [班车]}\n",
+        "elsewhere:\n  anchors: 党\n  topics:\n    - {ask: 后勤, words: [班车]}\n",  # not a list: no anchor left
+        "elsewhere:\n  anchors: [党]\n  topics:\n    - {ask: 后勤, words: 班车}\n",
+        "elsewhere:\n  anchors: [党]\n  topics:\n    - {ask: 后勤, words: []}\n",
     ],
 )
 def test_a_broken_elsewhere_list_is_named_with_its_fix(kb, capsys, elsewhere):
@@ -104,6 +107,16 @@ def test_a_broken_elsewhere_list_is_named_with_its_fix(kb, capsys, elsewhere):
     code, out, _ = run(capsys, str(kb.root))
     assert code == 1
     assert "synonyms.yml" in out and "KB037" in out and "elsewhere" in out
+
+
+def test_an_elsewhere_word_in_a_title_is_a_warning_naming_the_entry(kb, capsys):
+    kb.problem(title="食堂食材验收台账不全")
+    kb.write(
+        "synonyms.yml",
+        "groups: []\nelsewhere:\n  anchors: [党]\n  topics:\n    - {ask: 后勤部门, words: [食堂, 班车]}\n",
+    )
+    code, out, _ = run(capsys, str(kb.root))
+    assert code == 0 and "KB045" in out and "'食堂'" in out and "P-0001" in out and "'班车'" not in out
 
 
 def test_console_script_exit_code(kb):

@@ -184,8 +184,6 @@
     return { typed: typed, parts: parts, synonyms: synonyms, tried: tried, needles: needles };
   };
 
-  /* Entries above the relevance floor, best first: [{doc, slot, score}], slot = the section
-   * that answers (or the entry's fields slot when only its title/tags/facets match). */
   /* The topic of another department the query is about ({word, ask}), or null: one of the
    * topic's words and none of the words that name the Party organization (synonyms.yml). */
   Engine.prototype.elsewhere = function (query) {
@@ -200,6 +198,8 @@
     return null;
   };
 
+  /* Entries above the relevance floor, best first: [{doc, slot, score}], slot = the section
+   * that answers (or the entry's fields slot when only its title/tags/facets match). */
   Engine.prototype.search = function (query) {
     var elsewhere = this.elsewhere(query);
     if (elsewhere) return { results: [], tried: [], needles: [], elsewhere: elsewhere };

@@ -73,7 +73,7 @@ def _load(
         findings.extend(out.items)
         if entry is not None:
             entries.append(entry)
-    findings.extend(_synonym_findings(root))
+    findings.extend(_synonym_findings(root, entries))
     entries, cross = rules_links.check(entries, root)
     findings.extend(cross)
     findings.extend(neardup.check(entries))
@@ -138,14 +138,39 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
     )
 
 
-def _synonym_findings(root: Path) -> list[Finding]:
+def _synonym_findings(root: Path, entries: list[Entry]) -> list[Finding]:
     """The finder's synonyms file is data a maintainer edits: checked with the content."""
     path = root / "synonyms.yml"
     if not path.is_file():
         return []
     try:
         synonyms.load(path)
-        synonyms.load_elsewhere(path)
+        elsewhere = synonyms.load_elsewhere(path)
     except synonyms.SynonymsError as exc:
         return [Finding("synonyms.yml", exc.line, "KB037", exc.detail)]
-    return []
+    return _elsewhere_in_titles(elsewhere, entries)
+
+
+def _elsewhere_in_titles(elsewhere: synonyms.Elsewhere, entries: list[Entry]) -> list[Finding]:
+    """An `elsewhere` word in an entry's title or heading: a search for that entry's subject that
+    names no Party organization would be sent to another department (KB045, one per word)."""
+    out = []
+    lines = ["\n".join([e.title, *(h.text for h in e.headings)]) for e in entries]
+    everything = "\n".join(lines)  # one scan per word; the entry only for the words found
+    for ask, words in elsewhere.topics:
+        for word in words:
+            if word not in everything:
+                continue
+            hit = next((e for e, text in zip(entries, lines) if word in text), None)
+            if hit is not None:
+                out.append(
+                    Finding(
+                        "synonyms.yml",
+                        0,
+                        "KB045",
+                        f"elsewhere 里转给{ask}的词 '{word}' 也出现在 {hit.id} 的标题或小标题里："
+                        f"含这个词又不提党组织的检索会被转走，找不到 {hit.id}。"
+                        f"请把这个词写得更具体，或确认无妨后保留。",
+                    )
+                )
+    return out

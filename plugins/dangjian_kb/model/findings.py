@@ -61,6 +61,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB042": (Severity.ERROR, "special-file"),
     "KB043": (Severity.ERROR, "markup-in-field"),
     "KB044": (Severity.ERROR, "file-name-unsafe"),
+    "KB045": (Severity.WARNING, "elsewhere-word-in-title"),
     # regulations register (regulations.yml) and citations of it
     "KB050": (Severity.ERROR, "register-unusable"),
     "KB051": (Severity.ERROR, "register-field"),

@@ -64,6 +64,16 @@ def load(path: Path | None = None) -> list[list[str]]:
     return [_words(name, group) for group in (groups if isinstance(groups, list) else [])]
 
 
+def _word_list(name: str, value: object, where: str) -> tuple[str, ...]:
+    """A list of words that must be there: a scalar or an empty list would silently switch it off."""
+    if not isinstance(value, list):
+        raise SynonymsError(name, 0, f"elsewhere 的 {where} 不是列表（现为 '{str(value)[:30]}'）。请写成 [词, 词]。")
+    words = tuple(w for w in _words(name, value) if w.strip())
+    if not words:
+        raise SynonymsError(name, 0, f"elsewhere 的 {where} 是空的。请至少写一个词，或删去这一项。")
+    return words
+
+
 def load_elsewhere(path: Path | None = None) -> Elsewhere:
     """The topics that belong elsewhere (optional key ``elsewhere``)."""
     name, data = _read(path)
@@ -89,5 +99,5 @@ def load_elsewhere(path: Path | None = None) -> Elsewhere:
                 0,
                 f"elsewhere 的一项缺少 ask 或含有标记：'{str(ask)[:30]}'。请用纯文字写明该问哪个部门，如 'ask: 人力资源部门'。",
             )
-        topics.append((ask.strip(), tuple(w for w in _words(name, topic.get("words")) if w.strip())))
-    return Elsewhere(tuple(w for w in _words(name, section.get("anchors")) if w.strip()), tuple(topics))
+        topics.append((ask.strip(), _word_list(name, topic.get("words"), f"'{ask.strip()[:20]}' 的 words")))
+    return Elsewhere(_word_list(name, section.get("anchors"), "anchors"), tuple(topics))

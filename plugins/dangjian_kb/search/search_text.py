@@ -72,14 +72,23 @@ QUESTION_WORDS = (
 )
 
 
+# Words of the stopwords-iso list that say something in Party work (依据, 本人签字, 不得, 不作为,
+# 针对性, 对比) or hide inside other words when the query is cut on them as substrings (有的 in
+# 有的放矢, 在下 in 在下级, 的确 in 的确认): never dropped.
+KEPT_WORDS = frozenset(
+    "依据 本人 通过 以上 不得 所在 作为 根据 按照 依照 全体 分别 之一 对比 受到 针对 经过 个别 替代 上下 前后 "
+    "结果 开始 当地 有的 在下 的确 别的 来自 出来 同时".split()
+)
+
+
 def query_stopwords(titles: list[str]) -> tuple[str, ...]:
     """Words dropped from a query: ours (QUESTION_WORDS) and the multi-character Chinese words of
     the stopwords-iso list (可以, 用来, 关于 …). Its single characters (会, 区, 时 …) are left out:
-    the query is cut on these words as substrings, and a single character would cut 三会一课.
-    A listed word that this knowledge base uses in a title (选举结果, 日期前后倒置) or its
+    the query is cut on these words as substrings, and a single character would cut 三会一课;
+    nor KEPT_WORDS. A listed word that this knowledge base uses in a title (选举结果, 日期前后倒置) or its
     dictionary holds is a content word here, and stays in the query."""
     text = normalize("\n".join(titles))
-    listed = {w for w in _listed_stopwords() if w not in text}
+    listed = {w for w in _listed_stopwords() if w not in text and w not in KEPT_WORDS}
     return tuple(sorted((set(QUESTION_WORDS) | listed) - set(dictionary_terms()), key=lambda w: (-len(w), w)))
 
 
