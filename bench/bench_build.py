@@ -89,19 +89,24 @@ def main() -> int:
     ours = {n: r for n, name, r in rows if name == "dangjian-kb"}
     plain = {n: r for n, name, r in rows if name != "dangjian-kb"}
     print()
-    if 1000 in ours and 1000 in plain:
-        ok = ours[1000]["wall"] <= plain[1000]["wall"]
-        print(
-            f"1,000 entries: {ours[1000]['wall']:.1f} s vs plain {plain[1000]['wall']:.1f} s "
-            f"(ratio {ours[1000]['wall'] / plain[1000]['wall']:.2f}, target ≤ 1): {'PASS' if ok else 'FAIL'}"
-        )
+    # issue 12: against plain material with its search, alternated in one run
+    for n, target in ((1000, 0.8), (5000, 0.5)):
+        if n in ours and n in plain:
+            ratio = ours[n]["wall"] / plain[n]["wall"]
+            print(
+                f"{n:,} entries: {ours[n]['wall']:.1f} s vs plain {plain[n]['wall']:.1f} s "
+                f"(ratio {ratio:.2f}, target ≤ {target}): {'PASS' if ratio <= target else 'FAIL'}"
+            )
     if 1000 in ours and 5000 in ours:
         ratio = ours[5000]["wall"] / ours[1000]["wall"]
         print(f"5,000 / 1,000 build time: {ratio:.2f} (target ≤ 5.5): {'PASS' if ratio <= 5.5 else 'FAIL'}")
     worst = max(r["page_kb"] for r in ours.values())
     print(f"largest median entry page: {worst:.1f} KB (target < 60): {'PASS' if worst < 60 else 'FAIL'}")
     share = max(r["share"] for r in ours.values())
-    print(f"plugin's own work: at most {share:.1%} of the build (target < 10%): {'PASS' if share < 0.10 else 'FAIL'}")
+    # where the time goes; the worker building the search index in parallel counts here although
+    # pages render meanwhile
+    ok = share < 0.10
+    print(f"plugin's own work: at most {share:.1%} of the build (earlier target < 10%): {'PASS' if ok else 'FAIL'}")
     return 0
 
 
