@@ -258,6 +258,17 @@ def kb_factory(tmp_path_factory: pytest.TempPathFactory):
     return make
 
 
+# ---------------------------------------------------------------- Debian's Chromium, started once
+@pytest.fixture(scope="session")
+def chrome():
+    """One browser for the run; without Chromium the browser tests fail with an install hint."""
+    import browser
+
+    browser.require()
+    with browser.chromium() as c:
+        yield c
+
+
 # ---------------------------------------------------------------- the shipped site, built once
 BUILD_ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1764115200")
 

@@ -50,12 +50,6 @@ def served(shipped):
         yield base
 
 
-@pytest.fixture(scope="module")
-def chrome():
-    with browser.chromium() as c:
-        yield c
-
-
 @pytest.fixture
 def phone(chrome):
     context = chrome.new_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)

@@ -33,12 +33,6 @@ def shipped(shipped_site) -> Path:
     return shipped_site
 
 
-@pytest.fixture(scope="module")
-def chrome():
-    with browser.chromium() as c:
-        yield c
-
-
 @pytest.fixture
 def page(chrome):
     context = chrome.new_context(viewport={"width": 1280, "height": 900})
@@ -323,6 +317,15 @@ def test_a_long_spoken_question_finds_its_answer(shipped, page):
     page.goto((shipped / "index.html").as_uri())
     found = browser.header_results(page, "我们支部的组织委员上个月调走了，支委会现在少一个人，要不要补选，咋办")
     assert "P-0009" in found[:3], found
+
+
+def test_a_printed_problem_keeps_its_title_and_card(shipped, page):
+    # the template pages' print rules (公文: no title bar, no card) stay on template pages
+    page.goto((shipped / "problems" / "P-0012.html").as_uri())
+    page.emulate_media(media="print")
+    assert page.locator(".md-content h1").first.is_visible()
+    assert page.locator(".kb-card").first.is_visible()
+    assert not page.locator(".md-header").is_visible()
 
 
 def test_phone_layout(shipped, chrome):

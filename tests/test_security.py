@@ -580,16 +580,6 @@ def exercise(page, url: str) -> list[str]:
     return live
 
 
-@pytest.fixture(scope="module")
-def chrome():
-    import browser
-
-    if not browser.available():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with browser.chromium() as c:
-        yield c
-
-
 @pytest.fixture
 def tab(chrome):
     import browser

@@ -31,12 +31,6 @@ def site(shipped_site) -> Path:
     return shipped_site
 
 
-@pytest.fixture(scope="module")
-def chrome():
-    with browser.chromium() as c:
-        yield c
-
-
 @pytest.fixture
 def context(chrome):
     ctx = chrome.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)

@@ -28,7 +28,7 @@ def test_any_elsewhere_value_loads_or_is_a_named_error(tmp_path_factory, elsewhe
         yaml.safe_dump({"groups": [["交党费", "缴党费"]], "elsewhere": elsewhere}, allow_unicode=True), "utf-8"
     )
     try:
-        found = synonyms.load_elsewhere(path)
+        found = synonyms.load_vocabulary(path).elsewhere
     except synonyms.SynonymsError as exc:
         assert "KB037" in str(exc) and str(path) in str(exc)
     else:

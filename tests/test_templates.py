@@ -364,51 +364,49 @@ def test_bundle_contains_every_word_file(site, tmp_path):
 
 
 @pytest.mark.browser
-def test_fill_in_form_from_file_updates_preview_print_and_survives_reload(site):
-    browser.require()
+def test_fill_in_form_from_file_updates_preview_print_and_survives_reload(site, chrome):
     url = (site.dir / "templates/T-0001.html").as_uri()
-    with browser.chromium() as chrome:
-        context = chrome.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        blocked = browser.guard_network(page, ("file://",))
-        page.goto(url)
-        page.fill("input[name=org_name]", "餐饮服务中心第一党支部")
-        page.fill("input[name=issue_date]", "2026-03-25")
-        page.select_option("select[name=way]", "差额选举")
-        page.fill("input[name=note]", "<b>不是标签</b>")
-        page.fill("input[name=seats]", "五")  # not a number: refused, the label stays
-        doc = page.locator("article.kb-doc")
-        assert doc.locator(".kb-doc-title").inner_text() == "关于餐饮服务中心第一党支部换届选举的请示"
-        assert doc.locator(".kb-doc-sign p").last.inner_text() == "2026年3月25日"
-        assert doc.locator(".kb-ph[data-key=note]").inner_text() == "<b>不是标签</b>"
-        assert doc.locator("b").count() == 0
-        assert doc.locator(".kb-ph[data-key=seats]").first.inner_text() == "应选委员名额"
-        assert page.locator("input[name=seats]").get_attribute("aria-invalid") == "true"
-        page.emulate_media(media="print")
-        assert not page.locator("form.kb-tpl-form").is_visible() and not page.locator(".kb-card").is_visible()
-        assert doc.is_visible() and "餐饮服务中心第一党支部" in doc.inner_text()
-        assert "采用差额选举方式" in doc.inner_text()
-        page.emulate_media(media="screen")
-        page.reload()
-        assert page.locator("input[name=org_name]").input_value() == "餐饮服务中心第一党支部"
-        assert "餐饮服务中心第一党支部" in doc.locator(".kb-doc-title").inner_text()
-        # a tampered store is validated on read: wrong types, unknown and prototype keys are dropped
-        page.evaluate("""localStorage.setItem('dangjian-kb:template:T-0001',
-            JSON.stringify({org_name: {x: 1}, issue_date: '明天', way: '乱选', __proto__: 'x', seats: '7'}))""")
-        page.reload()
-        assert doc.locator(".kb-doc-title").inner_text() == "关于党支部名称换届选举的请示"
-        assert doc.locator(".kb-ph[data-key=seats]").first.inner_text() == "7"
-        assert doc.locator(".kb-ph[data-key=way]").inner_text() == "选举方式"
-        page.evaluate("localStorage.setItem('dangjian-kb:template:T-0001', '[1,2')")
-        page.reload()
-        assert doc.locator(".kb-doc-title").inner_text() == "关于党支部名称换届选举的请示"
-        page.click("[data-kb-action=copy]")
-        expect(page.locator(".kb-tpl-status")).to_have_text("已复制全文")  # the clipboard answers asynchronously
-        page.click("[data-kb-action=clear]")
-        assert doc.locator(".kb-doc-title").inner_text() == "关于党支部名称换届选举的请示"
-        assert page.evaluate("localStorage.getItem('dangjian-kb:template:T-0001')") == "{}"
-        assert blocked == []
-        context.close()
+    context = chrome.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    blocked = browser.guard_network(page, ("file://",))
+    page.goto(url)
+    page.fill("input[name=org_name]", "餐饮服务中心第一党支部")
+    page.fill("input[name=issue_date]", "2026-03-25")
+    page.select_option("select[name=way]", "差额选举")
+    page.fill("input[name=note]", "<b>不是标签</b>")
+    page.fill("input[name=seats]", "五")  # not a number: refused, the label stays
+    doc = page.locator("article.kb-doc")
+    assert doc.locator(".kb-doc-title").inner_text() == "关于餐饮服务中心第一党支部换届选举的请示"
+    assert doc.locator(".kb-doc-sign p").last.inner_text() == "2026年3月25日"
+    assert doc.locator(".kb-ph[data-key=note]").inner_text() == "<b>不是标签</b>"
+    assert doc.locator("b").count() == 0
+    assert doc.locator(".kb-ph[data-key=seats]").first.inner_text() == "应选委员名额"
+    assert page.locator("input[name=seats]").get_attribute("aria-invalid") == "true"
+    page.emulate_media(media="print")
+    assert not page.locator("form.kb-tpl-form").is_visible() and not page.locator(".kb-card").is_visible()
+    assert doc.is_visible() and "餐饮服务中心第一党支部" in doc.inner_text()
+    assert "采用差额选举方式" in doc.inner_text()
+    page.emulate_media(media="screen")
+    page.reload()
+    assert page.locator("input[name=org_name]").input_value() == "餐饮服务中心第一党支部"
+    assert "餐饮服务中心第一党支部" in doc.locator(".kb-doc-title").inner_text()
+    # a tampered store is validated on read: wrong types, unknown and prototype keys are dropped
+    page.evaluate("""localStorage.setItem('dangjian-kb:template:T-0001',
+        JSON.stringify({org_name: {x: 1}, issue_date: '明天', way: '乱选', __proto__: 'x', seats: '7'}))""")
+    page.reload()
+    assert doc.locator(".kb-doc-title").inner_text() == "关于党支部名称换届选举的请示"
+    assert doc.locator(".kb-ph[data-key=seats]").first.inner_text() == "7"
+    assert doc.locator(".kb-ph[data-key=way]").inner_text() == "选举方式"
+    page.evaluate("localStorage.setItem('dangjian-kb:template:T-0001', '[1,2')")
+    page.reload()
+    assert doc.locator(".kb-doc-title").inner_text() == "关于党支部名称换届选举的请示"
+    page.click("[data-kb-action=copy]")
+    expect(page.locator(".kb-tpl-status")).to_have_text("已复制全文")  # the clipboard answers asynchronously
+    page.click("[data-kb-action=clear]")
+    assert doc.locator(".kb-doc-title").inner_text() == "关于党支部名称换届选举的请示"
+    assert page.evaluate("localStorage.getItem('dangjian-kb:template:T-0001')") == "{}"
+    assert blocked == []
+    context.close()
 
 
 def test_shipped_site_has_a_word_file_per_template_and_they_reach_the_zip(tmp_path):

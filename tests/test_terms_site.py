@@ -189,13 +189,6 @@ def test_overdue_error_option_fails_the_build(kb_factory):
 # ---------------------------------------------------------------- in the browser
 
 
-@pytest.fixture(scope="module")
-def chrome():
-    browser.require()
-    with browser.chromium() as c:
-        yield c
-
-
 def open_terms(chrome, site, when: dt.datetime):
     context = chrome.new_context()
     page = context.new_page()

@@ -205,8 +205,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         """Build the search index from this build's knowledge base (one load per build) in a worker
         process, in parallel with page rendering; in-process where no worker can be started."""
         try:
-            synonyms = search_text.load_synonyms(self.root / self.config.synonyms)
-            elsewhere = search_text.load_elsewhere(self.root / self.config.synonyms)
+            synonyms, elsewhere = search_text.load_vocabulary(self.root / self.config.synonyms)
         except search_text.SynonymsError as exc:
             if not self.serving:
                 raise PluginError(str(exc)) from None

@@ -144,11 +144,10 @@ def _synonym_findings(root: Path, entries: list[Entry]) -> list[Finding]:
     if not path.is_file():
         return []
     try:
-        synonyms.load(path)
-        elsewhere = synonyms.load_elsewhere(path)
+        vocabulary = synonyms.load_vocabulary(path)
     except synonyms.SynonymsError as exc:
         return [Finding("synonyms.yml", exc.line, "KB037", exc.detail)]
-    return _elsewhere_in_titles(elsewhere, entries)
+    return _elsewhere_in_titles(vocabulary.elsewhere, entries)
 
 
 def _elsewhere_in_titles(elsewhere: synonyms.Elsewhere, entries: list[Entry]) -> list[Finding]:

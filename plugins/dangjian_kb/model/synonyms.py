@@ -57,9 +57,19 @@ def _words(name: str, value: object) -> list[str]:
     return words
 
 
-def load(path: Path | None = None) -> list[list[str]]:
-    """The synonym groups."""
+@dataclass(frozen=True)
+class Vocabulary:
+    groups: list[list[str]]
+    elsewhere: Elsewhere
+
+
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """The whole file, read and checked once: the synonym groups and the topics that belong elsewhere."""
     name, data = _read(path)
+    return Vocabulary(_groups(name, data), _elsewhere(name, data))
+
+
+def _groups(name: str, data: dict) -> list[list[str]]:
     groups = data.get("groups", [])
     return [_words(name, group) for group in (groups if isinstance(groups, list) else [])]
 
@@ -74,9 +84,7 @@ def _word_list(name: str, value: object, where: str) -> tuple[str, ...]:
     return words
 
 
-def load_elsewhere(path: Path | None = None) -> Elsewhere:
-    """The topics that belong elsewhere (optional key ``elsewhere``)."""
-    name, data = _read(path)
+def _elsewhere(name: str, data: dict) -> Elsewhere:
     section = data.get("elsewhere")
     if section is None:
         return Elsewhere()

@@ -134,18 +134,21 @@ def dictionary_terms() -> tuple[str, ...]:
     return tuple(sorted({normalize(w) for w in words}, key=lambda w: (-len(w), w)))
 
 
-def load_synonyms(path: Path | None = None) -> list[list[str]]:
-    """The synonym groups (model/synonyms.py reads and checks the file), normalized like queries."""
-    return [g for g in ([normalize(w)[:MAX_WORD] for w in group] for group in synonyms.load(path)) if len(g) >= 2]
-
-
-def load_elsewhere(path: Path | None = None) -> dict:
-    """The topics another department answers, normalized like queries, as the index carries them."""
-    found = synonyms.load_elsewhere(path)
-    return {
-        "anchors": [normalize(w)[:MAX_WORD] for w in found.anchors],
-        "topics": [[ask[:MAX_WORD], [normalize(w)[:MAX_WORD] for w in words]] for ask, words in found.topics if words],
+def load_vocabulary(path: Path | None = None) -> tuple[list[list[str]], dict]:
+    """The synonym groups and the topics another department answers, normalized like queries, as
+    the index carries them (model/synonyms.py reads and checks the file, once)."""
+    found = synonyms.load_vocabulary(path)
+    groups = [g for g in ([normalize(w)[:MAX_WORD] for w in group] for group in found.groups) if len(g) >= 2]
+    elsewhere = {
+        "anchors": [normalize(w)[:MAX_WORD] for w in found.elsewhere.anchors],
+        "topics": [[ask[:MAX_WORD], [normalize(w)[:MAX_WORD] for w in words]] for ask, words in found.elsewhere.topics],
     }
+    return groups, elsewhere
+
+
+def load_synonyms(path: Path | None = None) -> list[list[str]]:
+    """The synonym groups alone (benchmarks)."""
+    return load_vocabulary(path)[0]
 
 
 MAX_WORD = 40  # a synonym is a word or a short phrase

@@ -19,7 +19,6 @@ OPEN, CLOSE = "\ue000", "\ue001"
 _TOKEN = re.compile(OPEN + r"(\d+)" + CLOSE)
 _TAG = re.compile(r"(<[^>]*>)")
 TEMPLATE_JS = "assets/dangjian_kb/template.js"
-TEMPLATE_CSS = "assets/dangjian_kb/template.css"
 
 
 def fields_of(entry: Entry) -> tuple[Field, ...]:
@@ -87,5 +86,4 @@ def context(entry: Entry, body: str, main_html: str) -> dict:
         "fields": fields,
         "labels": labels,
         "docx": docx_url(entry),
-        "stylesheet": TEMPLATE_CSS,
     }
