@@ -653,6 +653,15 @@ def test_stats_counts_by_category_and_collection(site: Site):
         assert stated and int(stated[1]) == totals[coll], label
 
 
+def test_stats_total_is_the_sum_of_the_columns_shown(shipped_site):
+    # the shipped knowledge base has every collection, templates included
+    table, headers = stats_tables(BeautifulSoup((shipped_site / "stats.html").read_text("utf-8"), "html.parser"))
+    assert headers[-1] == "合计"
+    for tr in table.select("tbody tr"):
+        cells = row_cells(tr)
+        assert int(cells[-1]) == sum(int(c) for c in cells[1:-1]), cells
+
+
 def test_stats_lists_topics_without_problems_or_cases(site: Site):
     soup = site.page("stats.html")
     gaps = {}
