@@ -34,3 +34,14 @@ def test_any_elsewhere_value_loads_or_is_a_named_error(tmp_path_factory, elsewhe
     else:
         assert all(isinstance(w, str) for w in found.anchors)
         assert all(isinstance(ask, str) and all(isinstance(w, str) for w in words) for ask, words in found.topics)
+
+
+def test_the_configured_vocabulary_file_is_the_one_checked(kb_factory):
+    """The plugin's `synonyms:` option may name another file: `check` reports on that one."""
+    from dangjian_kb.check import validate
+
+    kb = kb_factory("vocab")
+    kb.problem()
+    kb.write("search/vocabulary.yml", "groups: []\nelsewhere: [社保]\n")
+    found = validate.load(kb.root, synonyms_path=kb.root / "search" / "vocabulary.yml").findings
+    assert [(f.path, f.code) for f in found if f.code == "KB037"] == [("search/vocabulary.yml", "KB037")]

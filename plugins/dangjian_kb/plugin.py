@@ -249,7 +249,11 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     def _load(self) -> validate.KnowledgeBase:
         try:
             kb = validate.load(
-                self.root, self.root / self.config.taxonomy, self.today, self.root / self.config.regulations
+                self.root,
+                self.root / self.config.taxonomy,
+                self.today,
+                self.root / self.config.regulations,
+                self.root / self.config.synonyms,
             )
         except TaxonomyError as exc:
             raise PluginError(str(exc)) from None

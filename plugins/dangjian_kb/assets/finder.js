@@ -12,12 +12,7 @@
   var S = null, engine = null, current = null, tagFilter = "", el = {};
 
   function $(id) { return document.getElementById(id); }
-  function node(tag, cls, text) {
-    var n = document.createElement(tag);
-    if (cls) n.className = cls;
-    if (text !== undefined) n.textContent = text;
-    return n;
-  }
+  function node(tag, cls, text) { return S.el(tag, cls, text); }
 
   function values(doc, facet) {
     var d = engine.docs[doc];
@@ -84,12 +79,10 @@
         box.placeholder = "筛选标签（共 " + keys.length + " 个）";
         box.setAttribute("aria-label", "筛选标签");
         box.value = tagFilter;
-        box.addEventListener("input", function (ev) {
-          if (ev.isComposing) return;
+        S.typed(box, 0, function () {
           tagFilter = box.value;
           showTags(group, box);
         });
-        box.addEventListener("compositionend", function () { tagFilter = box.value; showTags(group, box); });
         group.appendChild(box);
       } else keys.sort();
       keys.forEach(function (v) {
@@ -184,7 +177,7 @@
 
   function update(push) {
     writeState(push);
-    var t0 = performance.now(), q = current.q.trim(), found = { results: [], tried: [], needles: [] }, base;
+    var q = current.q.trim(), found = { results: [], tried: [], needles: [] }, base;
     if (q) {
       found = engine.search(q);
       base = found.results.map(function (r) { return r.doc; });
@@ -203,33 +196,22 @@
     el.count.textContent = q || current.filters.size
       ? (shown.length ? "找到 " + shown.length + " 条" + (shown.length > MAX_RESULTS ? "，显示前 " + MAX_RESULTS + " 条" : "") : "没有找到")
       : "共 " + shown.length + " 条，输入问题开始检索";
-    window.KB_FINDER_LAST_QUERY_MS = performance.now() - t0;
   }
 
   function init(e) {
     engine = e;
     current = readState();
     el.input.value = current.q;
-    var timer = null, composing = false;
-    el.input.addEventListener("compositionstart", function () { composing = true; });
-    el.input.addEventListener("compositionend", function () {
-      composing = false;
+    var typing = S.typed(el.input, 60, function () {
       current.q = el.input.value;
-      clearTimeout(timer);
-      timer = setTimeout(function () { update(false); }, 60);
-    });
-    el.input.addEventListener("input", function (ev) {
-      if (ev.isComposing || composing) return;
-      current.q = el.input.value;
-      clearTimeout(timer);
-      timer = setTimeout(function () { update(false); }, 60);
+      update(false);
     });
     // Enter (a phone's 搜索 key) commits the query to the history and shows the list; it
     // never jumps to the first result, and never fires while an IME is composing.
     el.input.addEventListener("keydown", function (ev) {
-      if (ev.key !== "Enter" || ev.isComposing || composing || ev.keyCode === 229) return;
+      if (ev.key !== "Enter" || typing.composing(ev)) return;
       ev.preventDefault();
-      clearTimeout(timer);
+      typing.cancel();
       current.q = el.input.value;
       update(true);
       if (window.matchMedia("(max-width: 44.9375em)").matches) el.input.blur();
@@ -244,7 +226,6 @@
     if (window.matchMedia("(min-width: 45em)").matches) el.sheet.open = true;
     update(true);
     if (!current.q) el.input.focus();
-    window.KB_FINDER_READY_MS = performance.now();
     document.documentElement.setAttribute("data-kb-finder", "ready");
   }
 
@@ -263,8 +244,7 @@
   }
 
   window.KBFinder = {
-    tokens: function (t) { return engine ? engine.tokens(t) : []; },
-    rank: function (q) { return engine.search(q).results.map(function (r) { return engine.docs[r.doc].id || engine.docs[r.doc].url; }); }
+    tokens: function (t) { return engine ? engine.tokens(t) : []; }
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

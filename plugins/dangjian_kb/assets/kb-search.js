@@ -359,7 +359,23 @@
     cbs.forEach(function (cb) { cb(engine); });
   }
 
-  window.KBSearch = { ready: ready, tokens: tokens, highlighted: highlighted, href: href, normalize: normalize, elsewhereText: elsewhereText };
+  /* Text typed into ``input``, IME-safe: ``onText`` runs ``delay`` ms after the last change and
+   * never while pinyin is being composed (the characters are not the query yet). Returns
+   * whether a composition is under way (Enter then confirms characters, it must not submit)
+   * and a way to drop the pending call. */
+  function typed(input, delay, onText) {
+    var composing = false, timer = null;
+    function later() { clearTimeout(timer); timer = setTimeout(onText, delay); }
+    input.addEventListener("compositionstart", function () { composing = true; });
+    input.addEventListener("compositionend", function () { composing = false; later(); });
+    input.addEventListener("input", function (ev) { if (!ev.isComposing && !composing) later(); });
+    return {
+      composing: function (ev) { return composing || (ev && (ev.isComposing || ev.keyCode === 229)); },
+      cancel: function () { clearTimeout(timer); }
+    };
+  }
+
+  window.KBSearch = { ready: ready, typed: typed, el: el, highlighted: highlighted, href: href, normalize: normalize, elsewhereText: elsewhereText };
 
   /* ---------------------------------------------------------------- the header box */
   var MAX_DROPDOWN = 8;
@@ -378,7 +394,7 @@
     var list = document.getElementById("kb-hs-list"), status = document.getElementById("kb-hs-status");
     var root = form.getAttribute("data-root") || "", src = form.getAttribute("data-index");
     var finder = form.getAttribute("action");
-    var composing = false, timer = null, active = -1, shown = null;
+    var active = -1, shown = null;
 
     function options() { return list.querySelectorAll("[role=option]"); }
     function open(yes) {
@@ -443,24 +459,14 @@
       form.setAttribute("data-query", q);
       shown = q;
     }
-    function schedule() {
-      clearTimeout(timer);
-      timer = setTimeout(render, 40);
-    }
     function load() { ready(src, function () { if (input.value.trim()) render(); }); }
     // the index starts loading when a pointer or finger reaches the box, before the first key
     form.addEventListener("pointerenter", load);
     form.addEventListener("touchstart", load, { passive: true });
     input.addEventListener("focus", load);
-    input.addEventListener("compositionstart", function () { composing = true; });
-    input.addEventListener("compositionend", function () { composing = false; schedule(); });
-    input.addEventListener("input", function (ev) {
-      if (ev.isComposing || composing) return; // pinyin being typed is not the query yet
-      load();
-      schedule();
-    });
+    var typing = typed(input, 40, render); // render loads the index when it is not there yet
     input.addEventListener("keydown", function (ev) {
-      if (ev.isComposing || composing || ev.keyCode === 229) return;
+      if (typing.composing(ev)) return;
       if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
         ev.preventDefault();
         if (panel.hidden) render();
@@ -477,7 +483,7 @@
     // Enter while an IME is composing confirms the characters; it never submits the search.
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      if (!composing) toFinder();
+      if (!typing.composing()) toFinder();
     });
     document.addEventListener("click", function (ev) { if (!form.parentNode.contains(ev.target)) open(false); });
     document.addEventListener("keydown", function (ev) {

@@ -113,7 +113,6 @@
       body.replaceChildren.apply(body, parts);
     });
 
-    var live = document.getElementById("kb-terms-live");
     var dateEl = document.getElementById("kb-terms-date");
     var asof = document.getElementById("kb-terms-asof");
     if (asof && dateEl) {
@@ -123,7 +122,6 @@
       t.setAttribute("datetime", today);
       t.textContent = today;
       asof.replaceChildren("以下状态按 ", t, " 计算（你的设备日期；网站生成于 " + built + "）。");
-      if (live) asof.appendChild(live);
     }
 
     var parentSel = document.getElementById("kb-terms-parent");

@@ -51,16 +51,25 @@ def gc_paused() -> Iterator[None]:
 
 
 def load(
-    root: Path, taxonomy_path: Path | None = None, today: dt.date | None = None, regulations_path: Path | None = None
+    root: Path,
+    taxonomy_path: Path | None = None,
+    today: dt.date | None = None,
+    regulations_path: Path | None = None,
+    synonyms_path: Path | None = None,
 ) -> KnowledgeBase:
     """Read and validate everything under ``root``. Raises TaxonomyError only for a broken taxonomy file.
-    ``regulations_path`` defaults to ``root/regulations.yml``; without that file ``basis`` stays free text."""
+    ``regulations_path`` defaults to ``root/regulations.yml``; without that file ``basis`` stays free text.
+    ``synonyms_path`` (the search vocabulary, checked with the content) defaults to ``root/synonyms.yml``."""
     with gc_paused():
-        return _load(Path(root), taxonomy_path, today, regulations_path)
+        return _load(Path(root), taxonomy_path, today, regulations_path, synonyms_path)
 
 
 def _load(
-    root: Path, taxonomy_path: Path | None, today: dt.date | None, regulations_path: Path | None
+    root: Path,
+    taxonomy_path: Path | None,
+    today: dt.date | None,
+    regulations_path: Path | None,
+    synonyms_path: Path | None,
 ) -> KnowledgeBase:
     tax = taxonomy_mod.load(taxonomy_path if taxonomy_path is not None else root / taxonomy_mod.DEFAULT_FILE)
     today = today or dt.date.today()
@@ -73,7 +82,7 @@ def _load(
         findings.extend(out.items)
         if entry is not None:
             entries.append(entry)
-    findings.extend(_synonym_findings(root, entries))
+    findings.extend(_synonym_findings(root, synonyms_path or root / "synonyms.yml", entries))
     entries, cross = rules_links.check(entries, root)
     findings.extend(cross)
     findings.extend(neardup.check(entries))
@@ -138,19 +147,26 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
     )
 
 
-def _synonym_findings(root: Path, entries: list[Entry]) -> list[Finding]:
+def _synonym_findings(root: Path, path: Path, entries: list[Entry]) -> list[Finding]:
     """The finder's synonyms file is data a maintainer edits: checked with the content."""
-    path = root / "synonyms.yml"
     if not path.is_file():
         return []
     try:
         vocabulary = synonyms.load_vocabulary(path)
     except synonyms.SynonymsError as exc:
-        return [Finding("synonyms.yml", exc.line, "KB037", exc.detail)]
-    return _elsewhere_in_titles(vocabulary.elsewhere, entries)
+        return [Finding(_shown(root, path), exc.line, "KB037", exc.detail)]
+    return _elsewhere_in_titles(_shown(root, path), vocabulary.elsewhere, entries)
 
 
-def _elsewhere_in_titles(elsewhere: synonyms.Elsewhere, entries: list[Entry]) -> list[Finding]:
+def _shown(root: Path, path: Path) -> str:
+    """A data file as findings name it: relative to the knowledge base when it is inside."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _elsewhere_in_titles(name: str, elsewhere: synonyms.Elsewhere, entries: list[Entry]) -> list[Finding]:
     """An `elsewhere` word in an entry's title or heading: a search for that entry's subject that
     names no Party organization would be sent to another department (KB045, one per word)."""
     out = []
@@ -164,7 +180,7 @@ def _elsewhere_in_titles(elsewhere: synonyms.Elsewhere, entries: list[Entry]) ->
             if hit is not None:
                 out.append(
                     Finding(
-                        "synonyms.yml",
+                        name,
                         0,
                         "KB045",
                         f"elsewhere 里转给{ask}的词 '{word}' 也出现在 {hit.id} 的标题或小标题里："
