@@ -272,7 +272,7 @@ def dt_fixed():
 
 def word_of(kb: KBBuilder) -> docx.document.Document:
     entry = kb.check().by_id["T-0001"]
-    data = docx_export.build(entry.title, entry.body, entry.meta["fields"], lambda i: i)
+    data = docx_export.build(entry.title, entry.body, entry.meta["fields"])
     return docx.Document(io.BytesIO(data)), data
 
 
@@ -427,3 +427,18 @@ def test_shipped_site_has_a_word_file_per_template_and_they_reach_the_zip(tmp_pa
     hb = site.page("handbook/HB-1.3.html")
     labels = [h.get_text() for h in hb.select(".kb-related h3")]
     assert any(label.startswith("文书模板（") for label in labels), labels
+
+
+def test_word_file_shows_links_and_citations_as_the_page_does(tmp_path, kb_factory):
+    kb = kb_factory("docx-links")
+    shutil.copy(PROJECT / "regulations.yml", kb.root / "regulations.yml")
+    body = BODY.replace("方式。", "方式（见[[P-0001]]，依据[[依据:zhibu-tiaoli-2018#第六章]]）。")
+    template(kb, body=body, basis=["zhibu-tiaoli-2018#第六章"])
+    kb.problem(title="支部委员会任期届满前要提前请示")
+    configure(kb, search_selftest=False)
+    site = built(build(kb.root))
+    word = docx.Document(site.dir / "templates" / "T-0001.docx")
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "见支部委员会任期届满前要提前请示" in text
+    assert "依据《中国共产党支部工作条例（试行）》第六章" in text
+    assert "[[" not in text and "依据:" not in text

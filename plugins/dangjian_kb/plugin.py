@@ -83,7 +83,6 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.kb: validate.KnowledgeBase | None = None
         self.views: Views | None = None
         self.entries_by_src: dict[str, object] = {}
-        self.template_bodies: dict[str, str] = {}
         self._docx: docx_export.Job | None = None  # the Word files of document templates, built in a worker
         self.generated: dict[str, GeneratedPage] = {}
         self._pool = self._finder_job = None
@@ -145,12 +144,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         by_rel = {rel: targets[e.id] for rel, e in self.kb.by_rel.items()}
         self.links.by_id, self.links.by_path = targets.get, by_rel.get
         self.links.cite = basis_view.citer(self.kb.regulations)
-        self.template_bodies: dict[str, str] = {}
         self._docx_items: list = []
         for entry in self.kb.entries:
-            body = entry.body
-            if entry.collection.placeholders:
-                body = self._template_files(entry, body)
+            body = self._template_files(entry) if entry.collection.placeholders else entry.body
             self._add(files, config, entry.src_uri, entry.title, body)
             self.entries_by_src[entry.src_uri] = entry
         self.generated = {}
@@ -167,7 +163,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         for uri, data in self.terms.calendars(self.stamp.built).items():
             self._add_file(files, config, uri, data)
         self._start_finder_index()
-        self._docx = docx_export.Job(self._docx_items, {e.id: e.title for e in self.kb.entries})
+        self._docx = docx_export.Job(self._docx_items)
         for rel in self.kb.assets:
             if files.get_file_from_path(self._checked(rel, ascii_only=False)) is not None:
                 continue
@@ -177,13 +173,11 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         config.nav = nav.build(self.kb, self.views, files, config.nav)
         return files
 
-    def _template_files(self, entry, body: str) -> str:
+    def _template_files(self, entry) -> str:
         """A document template: the page gets its main text with tokens; its Word file is queued."""
-        self.template_bodies[entry.src_uri] = body
-        self._docx_items.append(
-            (template_page.docx_url(entry), entry.id, entry.title, entry.body, template_page.fields_of(entry))
-        )
-        return template_page.markdown_source(entry, body)
+        body = self.kb.link_words(entry.body)
+        self._docx_items.append((template_page.docx_url(entry), entry.title, body, template_page.fields_of(entry)))
+        return template_page.markdown_source(entry)
 
     def _stamp(self) -> stamp_mod.Stamp:
         totals = self.views.totals()
@@ -331,7 +325,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
     def _template_doc(self, entry, main: str) -> str:
         """A document template's page: the sanitized main text inside the package's document view,
         with the form's data and script added after the sanitizer."""
-        doc = html_policy.clean_generated(self.views.template_doc(entry, self.template_bodies[entry.src_uri], main))
+        doc = html_policy.clean_generated(self.views.template_doc(entry, main))
         return doc + generated_mod.trailer(entry.url, template_page.form_data(entry), (template_page.TEMPLATE_JS,))
 
     def _publish(self, html_text: str, here: str) -> str:

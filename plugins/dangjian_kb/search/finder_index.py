@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -19,8 +18,6 @@ from dangjian_kb.model import urls
 from dangjian_kb.model.collection import ALL, is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
-from dangjian_kb.model.regulations import citation_target, split_reference
-from dangjian_kb.model.syntax import WIKILINK
 from dangjian_kb.search import passages
 from dangjian_kb.search.search_text import dictionary_terms, normalize, query_stopwords, tokens
 
@@ -46,21 +43,6 @@ _LAST = "0123456789abcdefghijklmnopqrstuv"
 _MORE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
 
-def _linked_words(text: str, kb: KnowledgeBase) -> str:
-    """[[ID|text]] as its text, [[ID]] as the target's title (what the page shows)."""
-
-    def words(m: re.Match[str]) -> str:
-        cited = citation_target(m[1].strip())
-        if cited is not None:  # [[依据:id#条]]: the regulation's name, as the page shows it
-            key, article = split_reference(cited)
-            reg = kb.regulations.resolve(key) if kb.regulations is not None else None
-            return m[2] or (reg.name + article if reg else "")
-        target = kb.by_id.get(m[1].strip())
-        return m[2] or (target.title if target else m[1])
-
-    return WIKILINK.sub(words, text)
-
-
 class _Doc:
     def __init__(self, meta: list, fields: dict[str, str], sections: list[passages.Section]) -> None:
         self.meta, self.fields, self.sections = meta, fields, sections
@@ -76,7 +58,7 @@ def _entry_doc(e: Entry, kb: KnowledgeBase) -> _Doc:
     meta += [m.get("source", ""), m.get("kind", ""), e.tags, m.get("unit", "")]
     meta.append(CHAPTER_BOOST if is_chapter(e.id) else 1)
     fields = {"title": e.title, "tags": " ".join(e.tags), "facet": facet}
-    return _Doc(meta, fields, passages.split(_linked_words(e.body, kb)))
+    return _Doc(meta, fields, passages.split(kb.link_words(e.body)))
 
 
 def _page_doc(page: passages.SitePage) -> _Doc:

@@ -10,7 +10,6 @@ import io
 import multiprocessing
 import re
 import zipfile
-from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -30,11 +29,11 @@ _INLINE = re.compile(r"(\*\*[^*\n]+?\*\*|\{\{[A-Za-z_][A-Za-z0-9_]*\}\})")
 _HEADING = re.compile(r"^(#{2,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _LIST = re.compile(r"^\s*(?:[-*+]|(\d{1,9})[.)])[ \t]+(.*)$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]|\[([^\]\n]+)\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")  # [[ID]] links come resolved (KnowledgeBase.link_words)
 
 
-def build(title: str, body: str, fields: tuple[Field, ...], link_text: Callable[[str], str]) -> bytes:
-    """The .docx bytes of a template; ``link_text`` turns an entry id into its title for [[ID]]."""
+def build(title: str, body: str, fields: tuple[Field, ...]) -> bytes:
+    """The .docx bytes of a template whose [[…]] links are already words (KnowledgeBase.link_words)."""
     from docx import Document as Docx  # noqa: PLC0415 - only the build needs python-docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -44,7 +43,7 @@ def build(title: str, body: str, fields: tuple[Field, ...], link_text: Callable[
     _page(word)
     _styles(word)
     _page_number(word)
-    w = _Writer(word, labels, link_text)
+    w = _Writer(word, labels)
     if d.title:
         p = w.para(d.title, font=TITLE_FONT, size=TITLE_PT, indent=False)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -124,10 +123,9 @@ def _font(font, rpr, east_asian: str, size: float | None = None) -> None:
 
 
 class _Writer:
-    def __init__(self, word, labels: dict[str, str], link_text: Callable[[str], str]) -> None:
+    def __init__(self, word, labels: dict[str, str]) -> None:
         self.word = word
         self.labels = labels
-        self.link_text = link_text
 
     def para(
         self,
@@ -148,7 +146,7 @@ class _Writer:
     def runs(self, p, text: str, *, font: str | None = None, size: float | None = None, bold: bool = False) -> None:
         from docx.enum.text import WD_COLOR_INDEX  # noqa: PLC0415
 
-        text = _LINK.sub(lambda m: m[2] or (self.link_text(m[1].strip()) if m[1] else m[3]), text)
+        text = _LINK.sub(lambda m: m[1], text)
         for piece in _INLINE.split(text):
             if not piece:
                 continue
@@ -236,19 +234,19 @@ def _normalized_zip(data: bytes) -> bytes:
 
 # -- all templates of a build, on the second core -------------------------------------------------
 
-Item = tuple[str, str, str, str, tuple[Field, ...]]  # url, id, title, body, fields
+Item = tuple[str, str, str, tuple[Field, ...]]  # url, title, body (links as words), fields
 
 
-def build_all(items: list[Item], titles: dict[str, str]) -> dict[str, bytes]:
-    """Word files by site address; ``titles`` give [[ID]] links their text."""
-    return {url: build(title, body, fields, lambda i: titles.get(i, i)) for url, _, title, body, fields in items}
+def build_all(items: list[Item]) -> dict[str, bytes]:
+    """Word files by site address."""
+    return {url: build(title, body, fields) for url, title, body, fields in items}
 
 
 class Job:
     """Writes every template's .docx: started when pages are generated, in a worker process so the
     main one keeps rendering (and python-docx's garbage is collected there); written after the build."""
 
-    def __init__(self, items: list[Item], titles: dict[str, str]) -> None:
+    def __init__(self, items: list[Item]) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._future: Future | None = None
         self._done: dict[str, bytes] | None = None
@@ -257,10 +255,10 @@ class Job:
             return
         try:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            self._future = self._pool.submit(build_all, items, titles)
+            self._future = self._pool.submit(build_all, items)
         except (OSError, RuntimeError, ValueError):
             self._pool = None
-            self._done = build_all(items, titles)
+            self._done = build_all(items)
 
     def write(self, site_dir: Path) -> list[str]:
         """Write the files under ``site_dir``; return their addresses."""

@@ -29,14 +29,14 @@ def docx_url(entry: Entry) -> str:
     return f"{entry.collection.name}/{entry.id}.docx"
 
 
-def parts(entry: Entry, body: str) -> doc_mod.Document:
-    return doc_mod.parse(body, entry.body_line, {f.key: f.kind for f in fields_of(entry)})
+def parts(entry: Entry) -> doc_mod.Document:
+    return doc_mod.parse(entry.body, entry.body_line, {f.key: f.kind for f in fields_of(entry)})
 
 
-def markdown_source(entry: Entry, body: str) -> str:
+def markdown_source(entry: Entry) -> str:
     """The main text (title, 主送 and signature are rendered by the page) with placeholders as tokens."""
     index = {f.key: i for i, f in enumerate(fields_of(entry))}
-    main = parts(entry, body).main.replace(OPEN, "").replace(CLOSE, "")
+    main = parts(entry).main.replace(OPEN, "").replace(CLOSE, "")
     return PLACEHOLDER.sub(lambda m: f"{OPEN}{index[m[1]]}{CLOSE}" if m[1] in index else m[0], main)
 
 
@@ -73,10 +73,10 @@ def form_data(entry: Entry) -> tuple[tuple[str, object], ...]:
     return (("kb-tpl-data", {"id": entry.id, "fields": [f.as_dict() for f in fields_of(entry)]}),)
 
 
-def context(entry: Entry, body: str, main_html: str) -> dict:
+def context(entry: Entry, main_html: str) -> dict:
     """What templates/template_doc.html needs."""
     fields = fields_of(entry)
-    d = parts(entry, body)
+    d = parts(entry)
     labels = {f.key: f.label for f in fields}
     return {
         "doc_title": doc_mod.segments(d.title) if d.title else None,

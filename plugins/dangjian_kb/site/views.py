@@ -104,9 +104,9 @@ class Views:
         ]
         return self.render("related.html", e.url, groups=groups) if groups else ""
 
-    def template_doc(self, e: Entry, body: str, main_html: str) -> str:
+    def template_doc(self, e: Entry, main_html: str) -> str:
         """A document template's page body: tools, fill-in form and the document itself."""
-        return self.render("template_doc.html", e.url, **template_page.context(e, body, main_html))
+        return self.render("template_doc.html", e.url, **template_page.context(e, main_html))
 
     # -- generated pages -----------------------------------------------------
     def pages(self) -> list[GeneratedPage]:
