@@ -336,7 +336,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
                 return self.views.latest(here)
             if m[1] == "home":
                 return browse.home_block(self.views, here)
-            return self.std_pages.embed(f"<!-- dangjian-kb:standard {m[2] or ''} -->", here)
+            return self.std_pages.block(m[2] or "", here)
 
         return html_policy.clean_around(html_text, SLOT, fill)
 

@@ -20,15 +20,17 @@ from importlib import resources
 from pathlib import Path
 
 from dangjian_kb.check import organizations as check_orgs
+from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.model.dates import add_months
+from dangjian_kb.model.findings import Collector
 from dangjian_kb.model.organizations import STATUS_LABEL, Organization, Register, Status
 
 TEMPLATE_ID = "T-0001"
 DEFAULT_ISSUER = "党群工作部"
 LATE_REQUEST_DAYS = 14  # when the two-month date has already passed
-_WITHIN = re.compile(r"\s*(\d{1,3})\s*([md]|个月|月|天|日)?\s*")
+# a person editing the notice may write {{ key }}: filled all the same (check accepts only {{key}})
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-_FENCE = re.compile(r"^---[ \t]*$", re.M)
+_WITHIN = re.compile(r"\s*(\d{1,3})\s*([md]|个月|月|天|日)?\s*")
 
 
 @dataclass(frozen=True)
@@ -85,21 +87,13 @@ def notice_template(root: Path) -> tuple[str, str]:
             text = path.read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        return _body(text), path.relative_to(root).as_posix()
+        rel = path.relative_to(root).as_posix()
+        return parse_file(text.replace("\r\n", "\n"), Collector(rel)).body.strip() + "\n", rel
     text = resources.files("dangjian_kb").joinpath("data", "reminder_notice.md").read_text("utf-8")
     lines = text.split("\n")
     while lines and lines[0].startswith("#"):  # the file's own comment lines
         lines.pop(0)
     return "\n".join(lines).strip() + "\n", "内置通知文本"
-
-
-def _body(text: str) -> str:
-    """The Markdown body after the front matter."""
-    if text.startswith("---"):
-        fences = list(_FENCE.finditer(text))
-        if len(fences) >= 2:
-            return text[fences[1].end() :].strip() + "\n"
-    return text.strip() + "\n"
 
 
 def plain(markdown: str) -> str:

@@ -8,9 +8,6 @@ as JSON in a ``<script type="application/json">`` block (``<`` escaped), never f
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 from markupsafe import Markup
 
 from dangjian_kb.model import standards as m
@@ -20,8 +17,6 @@ from dangjian_kb.site.views import Views
 
 INDEX = "standards/index.html"
 SELFCHECK_JS = "assets/dangjian_kb/selfcheck.js"
-# The marker as Python-Markdown passes it through (a raw HTML comment block).
-_HTML_MARKER = re.compile(r"(?:<p>)?<!--\s*dangjian-kb:standard\s+(\S+?)\s*-->(?:</p>)?")
 
 
 def check_url(std_id: str) -> str:
@@ -58,18 +53,12 @@ class StandardPages:
             out.append(self._compare(std))
         return out
 
-    def embed(self, html_text: str, here: str) -> str:
-        """Replace each standard marker of a rendered page by the standard's table."""
-        if "dangjian-kb:standard" not in html_text:
-            return html_text
-
-        def table(mt: re.Match[str]) -> str:
-            std = self.by_id.get(mt.group(1))
-            if std is None:  # the checker reports it (KB078); the page says so instead of hiding it
-                return f'<p class="kb-muted">（未找到达标标准 “{Markup.escape(mt.group(1))}”）</p>'
-            return self.table(std, here)
-
-        return _HTML_MARKER.sub(table, html_text)
+    def block(self, std_id: str, here: str) -> str:
+        """What stands in a page for <!-- dangjian-kb:standard ID -->: the standard's table."""
+        std = self.by_id.get(std_id)
+        if std is None:  # the checker reports it (KB078); the page says so instead of hiding it
+            return f'<p class="kb-muted">（未找到达标标准 “{Markup.escape(std_id)}”）</p>'
+        return self.table(std, here)
 
     def table(self, std: m.Standard, here: str) -> str:
         return self._render(
@@ -104,11 +93,6 @@ class StandardPages:
         html = self._render("standard_compare.html", url, std=std, check_url=check_url(std.id))
         data = (("kb-standard-data", std.as_json()),)
         return GeneratedPage(url, f"{std.title}·支部对比", html, data=data, scripts=(SELFCHECK_JS,))
-
-
-def embedder(pages: StandardPages, to_html: Callable[[str], str], here: str) -> Callable[[str], str]:
-    """Wrap a Markdown renderer so markers in its output become tables (the print page)."""
-    return lambda text: pages.embed(to_html(text), here)
 
 
 def nav_entries(kb: KnowledgeBase) -> list[dict[str, str]]:
