@@ -190,8 +190,8 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         render = rendering.renderer(mine, config.mdx_configs or {}, self.links)
 
         def to_html(entry) -> str:
-            self.links.here, self.links.source = "print.html", entry.rel
-            return self._publish(render(entry.body), "print.html")
+            self.links.here, self.links.source = urls.PRINT, entry.rel
+            return self._publish(render(entry.body), urls.PRINT)
 
         return to_html
 

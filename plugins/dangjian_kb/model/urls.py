@@ -19,6 +19,9 @@ STATS = "stats.html"
 REVIEW = "review.html"
 PRINT = "print.html"
 ABOUT = "about.html"
+TERMS = "terms.html"  # 换届提醒
+CATEGORIES = "categories/index.html"
+STANDARDS = "standards/index.html"
 BASIS = "basis.html"  # 制度依据: the register of regulations and the entries resting on each
 
 

@@ -11,7 +11,6 @@ from dangjian_kb.model.collection import is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.site.generated import GeneratedPage, ViewContext
 
-CATEGORIES = "categories/index.html"
 OTHER = "其他"
 
 
@@ -72,8 +71,8 @@ def categories_overview(views: ViewContext) -> list[dict]:
 
 
 def categories_page(views: ViewContext) -> GeneratedPage:
-    html = views.render("categories_index.html", CATEGORIES, categories=categories_overview(views))
-    return GeneratedPage(CATEGORIES, "分类总览", html)
+    html = views.render("categories_index.html", urls.CATEGORIES, categories=categories_overview(views))
+    return GeneratedPage(urls.CATEGORIES, "分类总览", html)
 
 
 def home_block(views: ViewContext, here: str) -> str:
@@ -83,9 +82,9 @@ def home_block(views: ViewContext, here: str) -> str:
         "home.html",
         here,
         categories=categories_overview(views),
-        categories_url=CATEGORIES,
+        categories_url=urls.CATEGORIES,
         review_url=urls.REVIEW,
         overdue=len(overdue),
         upcoming=len(upcoming),
-        terms_url="terms.html",
+        terms_url=urls.TERMS,
     )

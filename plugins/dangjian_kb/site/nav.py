@@ -8,7 +8,7 @@ import html
 from dangjian_kb.model import urls
 from dangjian_kb.model.collection import is_chapter
 from dangjian_kb.model.knowledge_base import KnowledgeBase
-from dangjian_kb.site import browse, standards_pages
+from dangjian_kb.site import standards_pages
 from dangjian_kb.site.views import Views
 
 GENERATED_PREFIXES = ("handbook/", "problems/", "cases/", "templates/", "tags/", "categories/")
@@ -26,7 +26,7 @@ def build(kb: KnowledgeBase, views: Views, files, user_nav: list | None) -> list
         handbook.append({esc(ch["entry"].title): children})
     orphans = [s for s in kb.of("handbook") if not is_chapter(s.id) and s.id.split(".")[0] not in kb.by_id]
     handbook += [{esc(f"{s.id} {s.title}"): urls.src_of(s.url)} for s in orphans]
-    categories = [{"分类总览": urls.src_of(browse.CATEGORIES)}]
+    categories = [{"分类总览": urls.src_of(urls.CATEGORIES)}]
     categories += [{esc(c.name): urls.src_of(urls.category(c.slug))} for c in kb.taxonomy.categories]
     doc_pages = _doc_pages(files, user_nav)
     home = [p for p in doc_pages if p == "index.md"]
@@ -46,8 +46,8 @@ def build(kb: KnowledgeBase, views: Views, files, user_nav: list | None) -> list
     ]
     if kb.regulations is not None:
         nav.append({"制度依据": urls.src_of(urls.BASIS)})
-    if files.get_file_from_path("terms.md") is not None:
-        nav.append({"换届提醒": "terms.md"})
+    if files.get_file_from_path(urls.src_of(urls.TERMS)) is not None:
+        nav.append({"换届提醒": urls.src_of(urls.TERMS)})
     std_nav = standards_pages.nav_entries(kb)
     if std_nav:
         nav.append({"达标自查": [{esc(t): urls.src_of(u)} for d in std_nav for t, u in d.items()]})

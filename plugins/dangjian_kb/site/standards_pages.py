@@ -11,11 +11,11 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from dangjian_kb.model import standards as m
+from dangjian_kb.model import urls
 from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.site.generated import GeneratedPage
 from dangjian_kb.site.views import Views
 
-INDEX = "standards/index.html"
 SELFCHECK_JS = "assets/dangjian_kb/selfcheck.js"
 
 
@@ -37,11 +37,11 @@ class StandardPages:
             return []
         out = [
             GeneratedPage(
-                INDEX,
+                urls.STANDARDS,
                 "达标自查",
                 self._render(
                     "standards_index.html",
-                    INDEX,
+                    urls.STANDARDS,
                     standards=self.kb.standards,
                     check_url=check_url,
                     compare_url=compare_url,
@@ -99,7 +99,7 @@ def nav_entries(kb: KnowledgeBase) -> list[dict[str, str]]:
     """Sidebar entries as {title: url}; the caller turns urls into MkDocs source names."""
     if not kb.standards:
         return []
-    items = [{"标准列表": INDEX}]
+    items = [{"标准列表": urls.STANDARDS}]
     for std in kb.standards:
         items += [{f"{std.title}·自查": check_url(std.id)}, {f"{std.title}·支部对比": compare_url(std.id)}]
     return items

@@ -25,7 +25,7 @@ from dangjian_kb.site import ics as calendar
 from dangjian_kb.site.generated import GeneratedPage
 from dangjian_kb.site.views import Views
 
-URL = "terms.html"
+URL = urls.TERMS
 TITLE = "换届提醒"
 TERMS_JS = "assets/dangjian_kb/terms.js"
 STATUS_FINDING = "KB069"  # shown on the page; not logged as a build warning
