@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from dangjian_kb.check import fastyaml
+from dangjian_kb.model import yamlsafe
 from dangjian_kb.model.findings import Collector
 
 try:  # C-accelerated where the wheel has libyaml
@@ -116,7 +117,7 @@ def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | 
         return None, {}
     except RecursionError:
         too_deep = True
-    except (ValueError, TypeError, OverflowError, AttributeError, IndexError) as exc:
+    except yamlsafe.CONSTRUCTOR_ERRORS as exc:
         # a tag the safe constructor cannot build (!!int x, !!timestamp x) or an int past Python's digit limit
         out.add(
             "KB004", line0, f"头部信息中有无法解析的值（{_short_exc(exc)}）。请给该值加引号，或删除以 !! 开头的标签。"

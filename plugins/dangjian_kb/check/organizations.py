@@ -18,7 +18,7 @@ import yaml
 from dangjian_kb.check import privacy
 from dangjian_kb.check.frontmatter import _Loader
 from dangjian_kb.check.suggest import closest, did_you_mean
-from dangjian_kb.model import dates
+from dangjian_kb.model import dates, yamlsafe
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Collector, Finding
 from dangjian_kb.model.organizations import (
@@ -129,7 +129,11 @@ def _yaml(text: str, out: Collector) -> tuple[object, yaml.Node | None]:
                 )
                 return None, None
         node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader keeping dates as text
+        # the data from the node just composed (a SafeLoader keeping dates as text), not a third parse
+        data = _Loader("").construct_document(node) if node is not None else None
+    except yamlsafe.CONSTRUCTOR_ERRORS as exc:  # a tag that cannot build its value: !!int x
+        out.add("KB060", 0, f"换届台账里有无法转换的值（{str(exc)[:60]}）。请去掉 '!!' 开头的类型标记，直接写值。")
+        return None, None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else 0

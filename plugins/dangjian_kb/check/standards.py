@@ -18,6 +18,7 @@ import yaml
 from dangjian_kb.check.frontmatter import _Loader
 from dangjian_kb.check.suggest import did_you_mean
 from dangjian_kb.model import standards as m
+from dangjian_kb.model import yamlsafe
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Collector, Finding
 from dangjian_kb.model.syntax import lines_outside_code
@@ -159,7 +160,7 @@ def _value(node: yaml.Node, depth: int, out: Collector) -> object:
         return seq
     try:
         return _loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, TypeError):
+    except (yaml.YAMLError, *yamlsafe.CONSTRUCTOR_ERRORS):
         return node.value  # an odd scalar (a bad !!tag) is kept as its text; field rules report its type
 
 

@@ -11,6 +11,10 @@ try:  # C-accelerated where the wheel has libyaml
 except AttributeError:  # pragma: no cover - pure-Python PyYAML
     _Base = yaml.SafeLoader  # type: ignore[misc, assignment]
 
+# What PyYAML's constructors raise for a tag that cannot build its value (!!int x, !!float x,
+# !!timestamp x, !!binary x): every loader of a contributor's YAML catches these as a finding.
+CONSTRUCTOR_ERRORS = (ValueError, TypeError, OverflowError, AttributeError, IndexError, KeyError)
+
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
 
@@ -52,7 +56,7 @@ def load(text: str) -> object:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         raise YamlRefused("不是合法的 YAML：请检查缩进、冒号和引号。", mark.line + 1 if mark else 0) from None
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+    except (*CONSTRUCTOR_ERRORS, RecursionError) as exc:
         if isinstance(exc, YamlRefused):
             raise
         raise YamlRefused(f"有无法解析的值（{type(exc).__name__}）：请给该值加引号。") from None
