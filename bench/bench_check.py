@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    kb, counts, generated = ensure_kb(args.entries, args.seed, args.regen, args.text_bytes)
+    kb, counts, generated = ensure_kb(args.entries, args.seed, args.regen, args.text_bytes, with_data=True)
     gen_s = time.perf_counter() - t0
     size_mb = sum(f.stat().st_size for f in kb.rglob("*.md")) / 1e6
     print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,20 +28,37 @@ def _digest(*paths: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def ensure_kb(entries: int, seed: int, regen: bool, text_bytes: int = 1024) -> tuple[Path, dict, bool]:
-    out = BENCH / "out" / (f"n{entries}-s{seed}" + (f"-t{text_bytes}" if text_bytes != 1024 else ""))
+# The shipped data files that `check` weighs against every entry (standards: restated figures and
+# cited items; synonyms: elsewhere words in titles), copied beside the synthetic entries.
+SHIPPED_DATA = ("standards", "synonyms.yml")
+
+
+def ensure_kb(
+    entries: int, seed: int, regen: bool, text_bytes: int = 1024, with_data: bool = False
+) -> tuple[Path, dict, bool]:
+    name = f"n{entries}-s{seed}" + (f"-t{text_bytes}" if text_bytes != 1024 else "") + ("-data" if with_data else "")
+    out = BENCH / "out" / name
     stamp = out / ".bench-cache.json"
+    data = [REPO / d for d in SHIPPED_DATA] if with_data else []
+    files = [f for d in data for f in (sorted(d.rglob("*")) if d.is_dir() else [d]) if f.is_file()]
     key = {
         "entries": entries,
         "seed": seed,
         "text_bytes": text_bytes,
-        "synth": _digest(Path(synth.__file__), synth.DEFAULT_TAXONOMY),
+        "synth": _digest(Path(synth.__file__), synth.DEFAULT_TAXONOMY, *files),
     }
     if not regen and stamp.is_file() and (out / synth.MARKER).is_file():
         cached = json.loads(stamp.read_text("utf-8"))
         if cached.get("key") == key:
             return out, cached["counts"], False
     counts = synth.generate(out, entries, seed, text_bytes=text_bytes)
+    for src in data:
+        dest = out / src.name
+        if src.is_dir():
+            shutil.rmtree(dest, ignore_errors=True)
+            shutil.copytree(src, dest)
+        else:
+            shutil.copy(src, dest)
     stamp.write_text(json.dumps({"key": key, "counts": counts}, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return out, counts, True
 
