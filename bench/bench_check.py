@@ -2,8 +2,10 @@
 
     python bench/bench_check.py [--entries 10000] [--runs 5] [--seed 1] [--text-bytes 1024] [--profile]
 
-1. Generates the KB with bench/synth.py into bench/out/n<N>-s<seed>[-t<bytes>]/ (cached:
-   regenerated only when N, seed, text size, synth.py or the taxonomy changed; --regen forces it).
+1. Generates the KB with bench/synth.py into bench/out/n<N>-s<seed>[-t<bytes>]-data/, with the
+   shipped standards/ and synonyms.yml beside the entries, since check weighs every entry against
+   them (cached: regenerated only when N, seed, text size, synth.py, the taxonomy or those files
+   changed; --regen forces it).
 2. Runs `dangjian-kb check --format json` once and asserts zero errors (prints the counts).
 3. Times `dangjian-kb check DIR` as a subprocess --runs times (after one untimed warm-up):
    wall time (median/min/max) and peak RSS of each child (os.wait4 rusage, i.e. the
