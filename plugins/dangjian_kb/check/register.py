@@ -12,7 +12,7 @@ import yaml
 
 from dangjian_kb.check.suggest import closest, did_you_mean
 from dangjian_kb.model import dates
-from dangjian_kb.model.findings import Finding
+from dangjian_kb.model.findings import Collector, Finding
 from dangjian_kb.model.regulations import ID_PATTERN, LEVELS, STATUSES, Register, Regulation
 
 FIELDS = ("id", "title", "number", "issuer", "date", "status", "superseded_by", "level", "note")
@@ -55,7 +55,7 @@ def load(path: Path, rel: str) -> tuple[Register | None, list[Finding]]:
     """The register at ``path`` (None when it does not exist) and its findings, ``rel`` naming it."""
     if not path.is_file():
         return None, []
-    out = _Out(rel)
+    out = Collector(rel)
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -92,20 +92,11 @@ def _ids(items: list[yaml.Node]) -> list[str]:
     ]
 
 
-class _Out:
-    def __init__(self, rel: str) -> None:
-        self.rel = rel
-        self.items: list[Finding] = []
-
-    def add(self, code: str, line: int, message: str) -> None:
-        self.items.append(Finding(self.rel, line, code, message))
-
-
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _top_level(root: yaml.Node | None, out: _Out) -> list[yaml.Node]:
+def _top_level(root: yaml.Node | None, out: Collector) -> list[yaml.Node]:
     if not isinstance(root, yaml.MappingNode):
         out.add(
             "KB050",
@@ -131,7 +122,7 @@ def _top_level(root: yaml.Node | None, out: _Out) -> list[yaml.Node]:
     return found
 
 
-def _regulation(node: yaml.Node, out: _Out) -> Regulation | None:
+def _regulation(node: yaml.Node, out: Collector) -> Regulation | None:
     if not isinstance(node, yaml.MappingNode):
         out.add(
             "KB051",
@@ -168,7 +159,7 @@ def _regulation(node: yaml.Node, out: _Out) -> Regulation | None:
     return Regulation(line=lines["id"], **values)
 
 
-def _check_values(values: dict[str, str], lines: dict[str, int], label: str, out: _Out) -> bool:
+def _check_values(values: dict[str, str], lines: dict[str, int], label: str, out: Collector) -> bool:
     bad = False
     rid = values.get("id")
     if rid is not None and not ID_PATTERN.fullmatch(rid):
@@ -207,7 +198,7 @@ def _check_values(values: dict[str, str], lines: dict[str, int], label: str, out
     return bad
 
 
-def _unique(regs: list[Regulation], out: _Out) -> list[Regulation]:
+def _unique(regs: list[Regulation], out: Collector) -> list[Regulation]:
     seen: dict[str, Regulation] = {}
     titles: dict[str, Regulation] = {}
     for r in regs:
@@ -226,7 +217,7 @@ def _unique(regs: list[Regulation], out: _Out) -> list[Regulation]:
     return list(seen.values())
 
 
-def _check_successors(regs: list[Regulation], out: _Out) -> None:
+def _check_successors(regs: list[Regulation], out: Collector) -> None:
     ids = [r.id for r in regs]
     for r in regs:
         if not r.superseded_by:

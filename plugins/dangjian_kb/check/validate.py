@@ -29,7 +29,7 @@ from dangjian_kb.check import standards as standards_check
 from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.model import synonyms
 from dangjian_kb.model import taxonomy as taxonomy_mod
-from dangjian_kb.model.collection import id_sort_key
+from dangjian_kb.model.collection import HANDBOOK, id_sort_key
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Collector, Finding
 from dangjian_kb.model.knowledge_base import KnowledgeBase
@@ -89,7 +89,9 @@ def _load(
     regs, reg_findings = register.load(*_register_path(root, regulations_path))
     citations, cite_findings = rules_basis.check(entries, regs)
     findings += reg_findings + cite_findings
-    stds, found = standards_check.load(root, {e.id for e in entries}, {e.id for e in entries if e.id.startswith("HB-")})
+    stds, found = standards_check.load(
+        root, {e.id for e in entries}, {e.id for e in entries if e.collection is HANDBOOK}
+    )
     findings.extend(found + standards_check.check_entries(entries, stds))
     kb = KnowledgeBase(root, tax, sorted(entries, key=lambda e: id_sort_key(e.id)), sorted(set(findings)), scan.assets)
     kb.regulations, kb.citations = regs, citations

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 PLACEHOLDER = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
 FIELD_KINDS = ("text", "date", "number", "choice")
-KIND_LABELS = {"text": "文字", "date": "日期", "number": "数字", "choice": "选项"}
 # 文种 whose documents must have a title, a 主送 line, main text, a 落款 and a date.
 NEEDS_PARTS = ("请示", "报告", "通知")
 REQUEST_CLOSINGS = ("妥否", "请批示", "请审批", "请批复", "请予批准", "请予审批", "请审定")
@@ -57,10 +56,6 @@ class Document:
     @property
     def issuer_lines(self) -> tuple[str, ...]:
         return self.signature[:-1]
-
-    @property
-    def date_line(self) -> str | None:
-        return self.signature[-1] if self.signature else None
 
 
 def segments(text: str) -> list[tuple[str, str | None]]:

@@ -154,11 +154,3 @@ class Standard:
                 for a in self.aspects
             ],
         }
-
-
-def level_for(standard: Standard, score: float, veto_hit: bool) -> Level | None:
-    """The highest level whose pass mark the score reaches; none at all when a veto item is hit."""
-    if veto_hit:
-        return None
-    reached = [lv for lv in standard.levels if score >= lv.pass_mark]
-    return reached[-1] if reached else None
