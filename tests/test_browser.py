@@ -326,6 +326,8 @@ def test_a_printed_problem_keeps_its_title_and_card(shipped, page):
     assert page.locator(".md-content h1").first.is_visible()
     assert page.locator(".kb-card").first.is_visible()
     assert not page.locator(".md-header").is_visible()
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert b"/MediaBox [0 0 594.9" in pdf  # A4 (595 x 842 pt), not the browser's Letter (612 x 792)
 
 
 def test_phone_layout(shipped, chrome):
