@@ -319,6 +319,17 @@ def test_a_long_spoken_question_finds_its_answer(shipped, page):
     assert "P-0009" in found[:3], found
 
 
+def test_a_story_that_names_the_party_is_searched_as_one(shipped, page):
+    page.goto((shipped / "index.html").as_uri())
+    # most words are the story's (中秋, 桶油, 袋米), none of the entries': 党费 says it is ours
+    found = browser.header_results(page, "中秋能不能用党费给党员每人发桶油发袋米")
+    assert {"HB-2.3", "P-0014"} & set(found[:3]), found
+    # the same story about the workforce is not a Party question
+    assert browser.header_results(page, "中秋能不能给职工每人发桶油发袋米") == []
+    # a Party word in passing does not stretch the floor for another department's business
+    assert browser.header_results(page, "我们支部组织委员下个月要休产假，产假一共能休多少天") == []
+
+
 def test_a_printed_problem_keeps_its_title_and_card(shipped, page):
     # the template pages' print rules (公文: no title bar, no card) stay on template pages
     page.goto((shipped / "problems" / "P-0012.html").as_uri())

@@ -20,6 +20,10 @@
   var QUERY_MASS = 25;
   var ASKED_BOOST = 1.5;
   var COVER_BASE = 0.25;
+  /* A question that names the Party organization (synonyms.yml elsewhere: anchors) is one this
+   * knowledge base is for: told as a story (中秋能不能用党费给党员每人发桶油发袋米), most of its
+   * words are the story's, not the entries', so its floors are this share of the others'. */
+  var ANCHORED_FLOOR = 0.5;
   var OTHER_SECTIONS = 0.25; // weight of sections other than the best one
   var LAST = "0123456789abcdefghijklmnopqrstuv";
 
@@ -70,6 +74,7 @@
     this.labels = new Map(index.collections.map(function (c) { return [c[0], c[1]]; }));
     this.collections = index.collections.map(function (c) { return c[0]; });
     this.askedBy = index.collections.map(function (c) { return [c[0], c[2] || []]; });
+    this.unasked = new Map(index.collections.map(function (c) { return [c[0], c.length > 3 ? +c[3] : 1]; }));
     var values = index.values;
     this.docs = index.docs.map(function (d, i) {
       return {
@@ -120,12 +125,18 @@
     return Math.log(1 + (this.nSlots - df + 0.5) / (df + 0.5));
   };
 
+  /* Text without its question words, particles and punctuation (each becomes a space). */
+  Engine.prototype.strip = function (text) {
+    var out = normalize(text);
+    this.stop.forEach(function (w) { out = out.split(w).join(" "); });
+    return out;
+  };
+
   /* The query as weighted tokens: what was typed (question words, particles and punctuation
    * dropped) and the synonyms of any word of synonyms.yml found in it; and the query's
    * characters (ASCII words), each with its weight and the typed tokens that cover it. */
   Engine.prototype.parse = function (query) {
-    var self = this, q = normalize(query), stripped = q;
-    this.stop.forEach(function (w) { stripped = stripped.split(w).join(" "); });
+    var self = this, q = normalize(query), stripped = this.strip(q);
     var typed = new Map(), parts = [];
     var rs = runs(stripped), multi = rs.some(function (r) { return r.length > 1; });
     var extra = [];
@@ -173,8 +184,9 @@
       group.forEach(function (w) {
         if (said.indexOf(w) !== -1) return;
         tried.push(w);
-        tokens(w, self.index.terms).forEach(function (t) {
-          if (!typed.has(t) && !synonyms.has(t)) synonyms.set(t, g);
+        // the question words inside a synonym (怎么 in 怎么写) would find every FAQ
+        tokens(self.strip(w), self.index.terms).forEach(function (t) {
+          if (t.length > 1 && !typed.has(t) && !synonyms.has(t)) synonyms.set(t, g);
         });
       });
     });
@@ -184,11 +196,15 @@
     return { typed: typed, parts: parts, synonyms: synonyms, tried: tried, needles: needles };
   };
 
-  /* The topic of another department the query is about ({word, ask}), or null: one of the
-   * topic's words and none of the words that name the Party organization (synonyms.yml). */
-  Engine.prototype.elsewhere = function (query) {
-    var q = normalize(query), spec = this.index.elsewhere || { anchors: [], topics: [] };
-    if (spec.anchors.some(function (w) { return q.indexOf(w) !== -1; })) return null;
+  /* Whether the query names the Party organization (synonyms.yml elsewhere: anchors). */
+  Engine.prototype.anchored = function (query) {
+    var q = normalize(query), spec = this.index.elsewhere || { anchors: [] };
+    return spec.anchors.some(function (w) { return q.indexOf(w) !== -1; });
+  };
+
+  /* The first topic of another department the query's words belong to ({word, ask}), or null. */
+  Engine.prototype.topic = function (query) {
+    var q = normalize(query), spec = this.index.elsewhere || { topics: [] };
     for (var i = 0; i < spec.topics.length; i++) {
       var words = spec.topics[i][1];
       for (var j = 0; j < words.length; j++) {
@@ -196,6 +212,18 @@
       }
     }
     return null;
+  };
+
+  /* The topic of another department the query is about, or null: one of the topic's words and
+   * none of the words that name the Party organization. */
+  Engine.prototype.elsewhere = function (query) {
+    return this.anchored(query) ? null : this.topic(query);
+  };
+
+  /* The share of the floors a query is held to: a story that names the Party organization and no
+   * other department's business is one this knowledge base is for (ANCHORED_FLOOR). */
+  Engine.prototype.floorShare = function (query) {
+    return this.anchored(query) && !this.topic(query) ? ANCHORED_FLOOR : 1;
   };
 
   /* Entries above the relevance floor, best first: [{doc, slot, score}], slot = the section
@@ -235,12 +263,13 @@
       if (slot === self.docs[doc].first) { b.fields = score; return; }
       if (score > b.top) { b.rest += b.top; b.top = score; b.slot = slot; } else b.rest += score;
     });
-    // 范文, 怎么写 ask for a document: that collection's entries rank higher
+    // 范文, 怎么写 ask for a document: that collection's entries rank higher; unasked, lower
+    // (Collection.unasked)
     var q = normalize(query), asked = new Set();
     this.askedBy.forEach(function (c) {
       if (c[1].some(function (w) { return q.indexOf(w) !== -1; })) asked.add(c[0]);
     });
-    var results = [], bestCover = 0;
+    var results = [], bestCover = 0, relax = this.floorShare(query);
     best.forEach(function (b, doc) {
       var terms = docTerms.get(doc), groups = docGroups.get(doc), have = 0;
       function found(t) {
@@ -249,15 +278,15 @@
       }
       p.parts.forEach(function (part) { if (part.by.some(found)) have += part.weight; });
       var cover = Math.min(1, have / Math.min(total, QUERY_MASS));
-      if (cover < ENTRY_COVER) return;
+      if (cover < ENTRY_COVER * relax) return;
       bestCover = Math.max(bestCover, cover);
       var d = self.docs[doc];
       var score = (b.fields + b.top + OTHER_SECTIONS * b.rest) * d.boost * (COVER_BASE + cover * cover);
-      if (asked.has(d.collection)) score *= ASKED_BOOST;
+      score *= asked.has(d.collection) ? ASKED_BOOST : self.unasked.get(d.collection) || 1;
       results.push({ doc: doc, slot: b.slot >= 0 ? b.slot : d.first, score: score, cover: cover });
     });
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    if (bestCover < QUERY_COVER) results = [];
+    if (bestCover < QUERY_COVER * relax) results = [];
     var floor = results.length ? results[0].score * SCORE_SHARE : 0;
     results = results.filter(function (r) { return r.score >= floor; });
     return { results: results, tried: p.tried, needles: p.needles };

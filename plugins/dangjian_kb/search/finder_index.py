@@ -82,7 +82,7 @@ def build(
     cap = max(TEXT_MIN, min(TEXT_MAX, TEXT_BUDGET // n_sections))
     units, headings = _units(docs, first, cap)
     used = sorted({e.collection.name for e in kb.entries})
-    collections = [[c.name, c.label, [normalize(w) for w in c.asked_by]] for c in ALL if c.name in used]
+    collections = [[c.name, c.label, [normalize(w) for w in c.asked_by], c.unasked] for c in ALL if c.name in used]
     postings = _weigh(slots)
     common = sorted(t for t, p in postings.items() if len(slots) >= COMMON_SLOTS and len(p) > COMMON_SHARE * len(slots))
     for t in common:
