@@ -330,6 +330,14 @@ def test_a_story_that_names_the_party_is_searched_as_one(shipped, page):
     assert browser.header_results(page, "我们支部组织委员下个月要休产假，产假一共能休多少天") == []
 
 
+def test_a_question_naming_no_party_organization_needs_one_entry_to_cover_it(shipped, page):
+    page.goto((shipped / "index.html").as_uri())
+    # 新员工, 培训, 资料 each occur somewhere, no entry answers the question
+    assert browser.header_results(page, "新员工入职培训资料在哪下载") == []
+    # the library's own words, without naming the Party organization, still find their entry
+    assert "HB-3.5" in browser.header_results(page, "介绍信丢了怎么办")[:3]
+
+
 def test_a_printed_problem_keeps_its_title_and_card(shipped, page):
     # the template pages' print rules (公文: no title bar, no card) stay on template pages
     page.goto((shipped / "problems" / "P-0012.html").as_uri())
