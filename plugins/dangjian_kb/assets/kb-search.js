@@ -178,7 +178,13 @@
     });
     var synonyms = new Map(), tried = [];
     this.index.synonyms.forEach(function (group, g) {
-      var said = group.filter(function (w) { return q.indexOf(w) !== -1; });
+      // a word is said when typed, or when every token of it was typed around a question word
+      // (党费怎么交 says 交党费: 党费 and the join 交党)
+      var said = group.filter(function (w) {
+        if (q.indexOf(w) !== -1) return true;
+        var ts = tokens(w, self.index.terms);
+        return ts.length > 1 && ts.every(function (t) { return typed.has(t); });
+      });
       if (!said.length) return;
       said.forEach(function (w) {
         tokens(w, self.index.terms).forEach(function (t) { var x = typed.get(t); if (x) x.group = g; });
