@@ -127,6 +127,22 @@
     return Math.log(1 + (this.nSlots - df + 0.5) / (df + 0.5));
   };
 
+  /* The synonym groups, each word with its tokens (all) and the tokens it is searched by
+   * (asked: the question words inside a synonym, 怎么 in 怎么写, would find every FAQ); built
+   * once, not on every keystroke. */
+  Engine.prototype.synonymTokens = function () {
+    var self = this, terms = this.index.terms;
+    if (!this.synonymCache) {
+      this.synonymCache = this.index.synonyms.map(function (group) {
+        return group.map(function (w) {
+          var asked = tokens(self.strip(w), terms).filter(function (t) { return t.length > 1; });
+          return { word: w, all: tokens(w, terms), asked: asked };
+        });
+      });
+    }
+    return this.synonymCache;
+  };
+
   /* Text without its question words, particles and punctuation (each becomes a space). */
   Engine.prototype.strip = function (text) {
     var out = normalize(text);
@@ -177,24 +193,21 @@
       if (term.length > 2 && stripped.indexOf(term) !== -1) type(term);
     });
     var synonyms = new Map(), tried = [];
-    this.index.synonyms.forEach(function (group, g) {
+    this.synonymTokens().forEach(function (group, g) {
       // a word is said when typed, or when every token of it was typed around a question word
       // (党费怎么交 says 交党费: 党费 and the join 交党)
       var said = group.filter(function (w) {
-        if (q.indexOf(w) !== -1) return true;
-        var ts = tokens(w, self.index.terms);
-        return ts.length > 1 && ts.every(function (t) { return typed.has(t); });
+        return q.indexOf(w.word) !== -1 || (w.all.length > 1 && w.all.every(function (t) { return typed.has(t); }));
       });
       if (!said.length) return;
       said.forEach(function (w) {
-        tokens(w, self.index.terms).forEach(function (t) { var x = typed.get(t); if (x) x.group = g; });
+        w.all.forEach(function (t) { var x = typed.get(t); if (x) x.group = g; });
       });
       group.forEach(function (w) {
         if (said.indexOf(w) !== -1) return;
-        tried.push(w);
-        // the question words inside a synonym (怎么 in 怎么写) would find every FAQ
-        tokens(self.strip(w), self.index.terms).forEach(function (t) {
-          if (t.length > 1 && !typed.has(t) && !synonyms.has(t)) synonyms.set(t, g);
+        tried.push(w.word);
+        w.asked.forEach(function (t) {
+          if (!typed.has(t) && !synonyms.has(t)) synonyms.set(t, g);
         });
       });
     });
