@@ -301,6 +301,9 @@ def test_another_departments_question_says_whom_to_ask(shipped, page):
     assert browser.header_results(page, "班车几点从基地发车") == []
     status = page.inner_text("#kb-hs-status")
     assert "没有找到" in status and "行政后勤部门" in status
+    # typed as keywords with a space, the word is still named
+    assert browser.header_results(page, "笔记本 电脑 申请") == []
+    assert "信息技术部门" in page.inner_text("#kb-hs-status")
     # the same kind of word beside 党费 is a Party question: searched as usual
     found = browser.header_results(page, "工资涨了党费要跟着调吗")
     assert found and {"HB-2.2", "P-0013"} & set(found[:3]), found

@@ -31,6 +31,9 @@
 
   function normalize(text) { return String(text == null ? "" : text).normalize("NFKC").toLowerCase(); }
 
+  /* The text normalized with its spaces dropped: 会议室 预约 names 会议室预约. */
+  function joined(text) { return normalize(text).replace(/\s+/g, ""); }
+
   /* CJK runs and ASCII words of a text, in order. */
   function runs(text) {
     var out = [], m;
@@ -219,13 +222,13 @@
 
   /* Whether the query names the Party organization (synonyms.yml elsewhere: anchors). */
   Engine.prototype.anchored = function (query) {
-    var q = normalize(query), spec = this.index.elsewhere || { anchors: [] };
+    var q = joined(query), spec = this.index.elsewhere || { anchors: [] };
     return spec.anchors.some(function (w) { return q.indexOf(w) !== -1; });
   };
 
   /* The first topic of another department the query's words belong to ({word, ask}), or null. */
   Engine.prototype.topic = function (query) {
-    var q = normalize(query), spec = this.index.elsewhere || { topics: [] };
+    var q = joined(query), spec = this.index.elsewhere || { topics: [] };
     for (var i = 0; i < spec.topics.length; i++) {
       var words = spec.topics[i][1];
       for (var j = 0; j < words.length; j++) {
