@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dangjian_kb.check import fastyaml
-from dangjian_kb.check.frontmatter import _Loader
+from dangjian_kb.check.frontmatter import _key_lines, _Loader
 
 KEYS = st.sampled_from(["id", "title", "category", "topic", "tags", "related", "updated", "review_months", "x-y"])
 ATOMS = st.one_of(
@@ -65,6 +65,9 @@ def test_fast_path_equals_yaml_or_declines(text):
     if fast is None:
         return
     assert fast == yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+    # findings name the line of each key: the fast path numbers them as the slow path does
+    lines = text.split("\n")
+    assert fastyaml.parse_lines(lines, 2)[1] == _key_lines(lines, 2)
 
 
 def test_fast_path_answers_the_usual_front_matter():

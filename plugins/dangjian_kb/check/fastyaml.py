@@ -21,8 +21,15 @@ _SPECIAL = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
 
 
 def parse(text: str) -> dict | None:
+    parsed = parse_lines(text.split("\n"), 1)
+    return parsed[0] if parsed else None
+
+
+def parse_lines(lines: list[str], line0: int) -> tuple[dict, dict[str, int]] | None:
+    """The mapping and each key's first line (``line0`` is the first line's number), or None."""
     data: dict = {}
-    for line in text.split("\n"):
+    key_lines: dict[str, int] = {}
+    for i, line in enumerate(lines):
         if not line.strip():
             continue
         m = _LINE.fullmatch(line)
@@ -31,8 +38,10 @@ def parse(text: str) -> dict | None:
         value = _value(m.group(2).strip(" "))
         if value is _FALLBACK:
             return None
-        data[m.group(1)] = value
-    return data or None
+        key = m.group(1)
+        data[key] = value
+        key_lines.setdefault(key, line0 + i)
+    return (data, key_lines) if data else None
 
 
 _FALLBACK = object()

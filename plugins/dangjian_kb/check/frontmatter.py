@@ -97,9 +97,9 @@ def _parse_file_slow(text: str, out: Collector) -> Parsed:
 def parse_yaml(fm_lines: list[str], line0: int, out: Collector) -> tuple[dict | None, dict[str, int]]:
     text = "\n".join(fm_lines)
     if not _NEEDS_REPAIR.search(text):
-        data = fastyaml.parse(text)
-        if data is not None:
-            return data, _key_lines(fm_lines, line0)
+        parsed = fastyaml.parse_lines(fm_lines, line0)
+        if parsed is not None:
+            return parsed
     repaired = [_repair_line(ln, line0 + i, out) for i, ln in enumerate(fm_lines)]
     text = "\n".join(repaired)
     if _ANCHOR_OR_ALIAS.search(text) and _has_alias(text):

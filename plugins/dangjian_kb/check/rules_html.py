@@ -114,8 +114,14 @@ def check_wikilinks(links: list[Link], out: Collector) -> None:
 
 def check_fields(data: dict, key_lines: dict[str, int], out: Collector) -> None:
     """Markup or control characters in any front-matter string (titles, tags, units …)."""
-    for key, value in data.items():
-        for text in _strings(value):
+    strings = [(key, _strings(value)) for key, value in data.items()]
+    # one test over all the strings first (most entries have nothing): joined by a space, which
+    # is printable and starts no markup, so a clean whole means every string is clean
+    whole = " ".join(text for _, texts in strings for text in texts)
+    if whole.isprintable() and not _TEXT_MARKUP.search(whole):
+        return
+    for key, texts in strings:
+        for text in texts:
             problem = _field_problem(text)
             if problem:
                 out.add(

@@ -33,7 +33,6 @@ MARKDOWN_SUFFIXES = {".md", ".markdown"}
 @dataclass(frozen=True)
 class Source:
     rel: str  # POSIX path relative to the root, e.g. "problems/P-0012-党费.md"
-    path: Path
     collection: Collection
     text: str
 
@@ -93,7 +92,6 @@ def _walk(
     for item in items:
         if item.name.startswith("."):
             continue  # .gitkeep, .DS_Store: editor and VCS files, never content
-        path = Path(item.path)
         rel = f"{rel_dir}/{item.name}"
         bad = UNSAFE_NAME.search(item.name)
         if bad:  # a name ends up in addresses, pages and terminals: never published as it is
@@ -106,23 +104,23 @@ def _walk(
                 )
             )
             continue
-        if item.is_symlink() and not any(_inside(home, path) for home in homes):
+        if item.is_symlink() and not any(_inside(home, Path(item.path)) for home in homes):
             out.findings.append(
                 Finding(
                     rel, 0, "KB011", "符号链接指向内容文件夹之外，已拒绝读取和发布。请把文件本身放入仓库的内容文件夹。"
                 )
             )
             continue
-        kind = _kind(item, path)
+        kind = _kind(item)
         if kind == "dir":
-            _walk(root, path, rel, coll, out, seen, homes)
+            _walk(root, Path(item.path), rel, coll, out, seen, homes)
             continue
         if kind != "file":
             out.findings.append(Finding(rel, 0, "KB042", f"不是普通文件（{kind}），已跳过，没有读取。请删除它。"))
             continue
-        suffix = path.suffix.lower()
+        suffix = _suffix(item.name)
         if suffix in ASSET_MAGIC:
-            _asset(rel, path, suffix, out)
+            _asset(rel, Path(item.path), suffix, out)
         elif suffix in REFUSED_SUFFIXES:
             out.findings.append(
                 Finding(
@@ -135,14 +133,20 @@ def _walk(
                     rel,
                     0,
                     "KB010",
-                    f"不是 Markdown 文件（'{path.suffix or path.name}'），不会发布。条目请保存为 .md；附件请用图片或 PDF。",
+                    f"不是 Markdown 文件（'{suffix or item.name}'），不会发布。条目请保存为 .md；附件请用图片或 PDF。",
                 )
             )
         else:
-            _read(rel, path, coll, out)
+            _read(rel, item, coll, out)
 
 
-def _kind(item: os.DirEntry, path: Path) -> str:
+def _suffix(name: str) -> str:
+    """The name's suffix in lower case, as ``Path.suffix`` reads it (none for 'a.' or '.x')."""
+    stem, dot, ext = name.rpartition(".")
+    return f".{ext.lower()}" if dot and stem and ext else ""
+
+
+def _kind(item: os.DirEntry) -> str:
     """'file', 'dir', or what else it is, without opening it (a FIFO would block a read)."""
     try:  # the directory listing already knows the type of most entries: no system call
         if item.is_file():
@@ -152,7 +156,7 @@ def _kind(item: os.DirEntry, path: Path) -> str:
     except OSError:
         pass
     try:
-        mode = path.stat().st_mode
+        mode = os.stat(item.path).st_mode
     except OSError as exc:
         return f"无法访问：{exc.strerror}"
     if stat.S_ISREG(mode):
@@ -196,9 +200,9 @@ def _asset(rel: str, path: Path, suffix: str, out: Scan) -> None:
 MAX_ASSET_BYTES = 20_000_000
 
 
-def _read(rel: str, path: Path, coll: Collection, out: Scan) -> None:
-    try:
-        size = path.stat().st_size
+def _read(rel: str, item: os.DirEntry, coll: Collection, out: Scan) -> None:
+    try:  # the listing's entry and an unbuffered read: no Path, two system calls fewer per file
+        size = item.stat().st_size
         if size > MAX_BYTES:
             out.findings.append(
                 Finding(
@@ -209,7 +213,8 @@ def _read(rel: str, path: Path, coll: Collection, out: Scan) -> None:
                 )
             )
             return
-        raw = path.read_bytes()
+        with open(item.path, "rb", buffering=0) as fh:
+            raw = fh.read()
     except OSError as exc:
         out.findings.append(Finding(rel, 0, "KB036", f"无法读取文件（{exc.strerror}）。请检查文件权限。"))
         return
@@ -222,7 +227,7 @@ def _read(rel: str, path: Path, coll: Collection, out: Scan) -> None:
             Finding(rel, 0, "KB001", "文件含有空字符，像是二进制文件或 UTF-16 编码。请用文本编辑器另存为 UTF-8。")
         )
         return
-    out.sources.append(Source(rel, path, coll, text.replace("\r\n", "\n").replace("\r", "\n")))
+    out.sources.append(Source(rel, coll, text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def decode(raw: bytes) -> str | None:
