@@ -42,6 +42,7 @@ except ImportError:  # pragma: no cover - Windows
 from dangjian_kb.check.rules_body import PROMPT_MARK as MARK
 from dangjian_kb.check.rules_fields import normalized_id
 from dangjian_kb.check.sources import UNSAFE_NAME, root_problem
+from dangjian_kb.check.suggest import ask_or, did_you_mean
 from dangjian_kb.model.collection import ALL, BY_NAME, DOCTYPES, HANDBOOK, is_chapter
 
 EXIT_OK, EXIT_EXISTS, EXIT_USAGE = 0, 1, 2
@@ -174,8 +175,6 @@ def _claim(folder: Path) -> Iterator[None]:
 
 def _doctype(collection: str, doctype: str | None) -> str | None:
     """文种 of a new template: required for templates, refused elsewhere."""
-    from dangjian_kb.check.suggest import did_you_mean  # noqa: PLC0415
-
     value = (doctype or "").strip()
     if not BY_NAME[collection].placeholders:
         if value:
@@ -207,7 +206,6 @@ def resolve_taxonomy(
     collection: str, category: str | None, topic: str | None, root: Path, taxonomy_path: Path | None
 ) -> tuple[str | None, str | None]:
     """Check --category/--topic against the taxonomy; the category may follow from the topic."""
-    from dangjian_kb.check.suggest import did_you_mean  # noqa: PLC0415
     from dangjian_kb.model import taxonomy as taxonomy_mod  # noqa: PLC0415 - YAML only when a command needs it
 
     try:
@@ -305,7 +303,7 @@ def _handbook_id(requested: str | None, used: dict[str, str]) -> tuple[str, list
     value = requested.strip()
     if not HANDBOOK.id_pattern.fullmatch(value):
         guess = normalized_id(value, HANDBOOK)
-        fix = f"是否想写 '{guess}'？" if guess else f"格式为 {HANDBOOK.id_hint}。"
+        fix = ask_or(guess, f"格式为 {HANDBOOK.id_hint}。")
         raise ScaffoldError(f"手册编号 '{value}' 格式不对。{fix}")
     if value in used:
         raise ScaffoldError(

@@ -17,7 +17,7 @@ import yaml
 
 from dangjian_kb.check import privacy
 from dangjian_kb.check.frontmatter import _Loader
-from dangjian_kb.check.suggest import closest, did_you_mean
+from dangjian_kb.check.suggest import ask_or, closest, did_you_mean
 from dangjian_kb.model import dates, yamlsafe
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Collector, Finding
@@ -214,7 +214,7 @@ def _unknown(data: dict, known: tuple[str, ...], lines: dict[str, int], out: Col
             continue
         guess = ALIASES.get(str(key)) if str(key) in ALIASES and ALIASES[str(key)] in known else None
         guess = guess or closest(key, known)
-        hint = f"是否想写 '{guess}'？" if guess else "可用字段：" + "、".join(known) + "。"
+        hint = ask_or(guess, "可用字段：" + "、".join(known) + "。")
         out.add("KB067", lines.get(str(key), 0), f"{where}有未知字段 '{key}'，不会被读取。{hint}")
 
 
@@ -238,7 +238,7 @@ def _date(value: object, key: str, line: int, out: Collector, label: str) -> dt.
     day = dates.parse_day(value)
     if day is None:
         fix = dates.suggest(value, month_ok=False)
-        hint = f"是否想写 '{fix}'？" if fix else "请写成 YYYY-MM-DD，如 2024-05-20。"
+        hint = ask_or(fix, "请写成 YYYY-MM-DD，如 2024-05-20。")
         out.add("KB064", line, f"字段 {key}（{label}）的日期 {_show(value)} 无效。{hint}")
     return day
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from dangjian_kb.check.suggest import closest, did_you_mean
+from dangjian_kb.check.suggest import ask_or, closest, did_you_mean
 from dangjian_kb.model import dates
 from dangjian_kb.model.findings import Collector, Finding
 from dangjian_kb.model.regulations import ID_PATTERN, LEVELS, STATUSES, Register, Regulation
@@ -114,7 +114,7 @@ def _top_level(root: yaml.Node | None, out: Collector) -> list[yaml.Node]:
             found = value.value
         else:
             guess = closest(name, ["regulations"], cutoff=0.6)
-            fix = f"是否想写 '{guess}'？" if guess else "请删除，或把它移到 'regulations:' 下的某一项中。"
+            fix = ask_or(guess, "请删除，或把它移到 'regulations:' 下的某一项中。")
             out.add("KB052", _line(key), f"未知的顶层字段 '{name}'，不会被使用。{fix}")
     if found is None:
         out.add("KB050", 1, "制度依据登记表缺少 'regulations:' 列表。请加一行 'regulations:'，把各文件列在它下面。")
@@ -136,7 +136,7 @@ def _regulation(node: yaml.Node, out: Collector) -> Regulation | None:
         name = key.value if isinstance(key, yaml.ScalarNode) else str(key)
         if name not in FIELDS:
             guess = CHINESE_KEYS.get(name) or closest(name, FIELDS, cutoff=0.6)
-            fix = f"是否想写 '{guess}'？" if guess else "可用字段：" + "、".join(FIELDS) + "。"
+            fix = ask_or(guess, "可用字段：" + "、".join(FIELDS) + "。")
             out.add("KB052", _line(key), f"未知字段 '{name}'，不会被使用。{fix}")
             continue
         if name in values:
@@ -164,7 +164,7 @@ def _check_values(values: dict[str, str], lines: dict[str, int], label: str, out
     rid = values.get("id")
     if rid is not None and not ID_PATTERN.fullmatch(rid):
         guess = "-".join(p for p in "".join(c if c.isalnum() and c.isascii() else " " for c in rid.lower()).split())
-        fix = f"是否想写 '{guess}'？" if guess and ID_PATTERN.fullmatch(guess) else "如 'zhibu-tiaoli-2018'。"
+        fix = ask_or(guess if guess and ID_PATTERN.fullmatch(guess) else None, "如 'zhibu-tiaoli-2018'。")
         out.add("KB051", lines["id"], f"制度编号 '{rid}' 只能由小写英文字母、数字和连字符组成。{fix}")
         bad = True
     for key, allowed in (("status", STATUSES), ("level", LEVELS)):
@@ -177,7 +177,7 @@ def _check_values(values: dict[str, str], lines: dict[str, int], label: str, out
             bad = True
     if "date" in values and not dates.parse_month_or_day(values["date"]):
         date_guess = dates.suggest(values["date"], month_ok=True)
-        fix = f"是否想写 '{date_guess}'？" if date_guess else "格式为 YYYY-MM-DD 或 YYYY-MM。"
+        fix = ask_or(date_guess, "格式为 YYYY-MM-DD 或 YYYY-MM。")
         out.add("KB051", lines["date"], f"制度 {label} 的日期 '{values['date']}' 格式不对。{fix}")
         bad = True
     status, successor = values.get("status"), values.get("superseded_by")
@@ -226,5 +226,5 @@ def _check_successors(regs: list[Regulation], out: Collector) -> None:
             out.add("KB051", r.line, f"制度 '{r.id}' 的 superseded_by 指向它自己。请写修订后的新文件的编号。")
         elif r.superseded_by not in ids:
             guess = closest(r.superseded_by, ids)
-            fix = f"是否想写 '{guess}'？" if guess else "请先在登记表中登记新文件。"
+            fix = ask_or(guess, "请先在登记表中登记新文件。")
             out.add("KB051", r.line, f"制度 '{r.id}' 的 superseded_by '{r.superseded_by}' 不在登记表中。{fix}")

@@ -4,7 +4,7 @@ citing a revised or repealed regulation is a warning that names its successor.""
 from __future__ import annotations
 
 from dangjian_kb.check.rules_body import is_prompt
-from dangjian_kb.check.suggest import closest
+from dangjian_kb.check.suggest import ask_or, closest
 from dangjian_kb.model.collection import id_sort_key
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Finding
@@ -84,6 +84,7 @@ def _superseded(reg, register: Register) -> str:
 def _fix(ref: str, register: Register) -> str:
     by_title = {r.title: r.id for r in register.regulations}
     guess = closest(ref.removeprefix("《").removesuffix("》"), [*register.by_id, *by_title])
-    if guess is not None:
-        return f"是否想写 '{by_title.get(guess, guess)}'？"
-    return "请写登记表中的编号，如 'zhibu-tiaoli-2018'，或先在登记表中登记该文件。"
+    return ask_or(
+        by_title.get(guess, guess) if guess is not None else None,
+        "请写登记表中的编号，如 'zhibu-tiaoli-2018'，或先在登记表中登记该文件。",
+    )

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from dangjian_kb.check.rules_body import is_prompt
-from dangjian_kb.check.suggest import closest, did_you_mean
+from dangjian_kb.check.suggest import ask_or, closest, did_you_mean
 from dangjian_kb.model import dates
 from dangjian_kb.model.collection import ALL, COMMON_FIELDS, Collection, collection_of_id, is_chapter
 from dangjian_kb.model.findings import Collector
@@ -105,7 +105,7 @@ def _unknown_fields(coll: Collection, meta: dict, ln, out: Collector) -> None:
         if str(key) in known:
             continue
         guess = CHINESE_KEYS.get(str(key)) or closest(str(key), sorted(known), cutoff=0.6)
-        fix = f"是否想写 '{guess}'？" if guess else "如不需要请删除；可用字段见投稿指南。"
+        fix = ask_or(guess, "如不需要请删除；可用字段见投稿指南。")
         out.add("KB028", ln(str(key)), f"未知字段 '{key}'，不会被使用。{fix}")
 
 
@@ -140,7 +140,7 @@ def _check_id(coll: Collection, rel: str, meta: dict, ln, out: Collector, ok: di
             fix = f"'{value}' 是{other.label}的编号，请把文件移到 {other.name}/ 文件夹，或改用 {coll.id_hint}。"
         else:
             guess = normalized_id(value, coll)
-            fix = f"是否想写 '{guess}'？" if guess else f"格式应为 {coll.id_hint}。"
+            fix = ask_or(guess, f"格式应为 {coll.id_hint}。")
         out.add("KB014", ln("id"), f"编号 '{value}' 不符合{coll.label}的编号格式。{fix}")
         return
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -241,7 +241,7 @@ def _check_related_ids(ok: dict, ln, out: Collector) -> None:
             good.append(value)
         else:
             guess = next((g for c in ALL if (g := normalized_id(value, c))), None)
-            fix = f"是否想写 '{guess}'？" if guess else "相关条目请写编号，如 P-0012、C-0007、HB-2.3。"
+            fix = ask_or(guess, "相关条目请写编号，如 P-0012、C-0007、HB-2.3。")
             out.add("KB025", ln("related"), f"related 中的 '{value}' 不是有效编号。{fix}")
     ok["related"] = good
 

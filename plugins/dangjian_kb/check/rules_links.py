@@ -6,6 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from dangjian_kb.check.rules_fields import normalized_id
+from dangjian_kb.check.suggest import ask_or
 from dangjian_kb.model.collection import ALL, is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Finding
@@ -84,7 +85,7 @@ def _fix(target: str, ids: set[str]) -> str:
     # Only a spelling that normalizes to an existing id is worth suggesting: 'HB-1.3' for a
     # missing 'HB-1.4' would send the writer to the wrong section.
     guess = next((g for c in ALL if (g := normalized_id(target, c)) and g in ids), None)
-    return f"是否想写 '{guess}'？" if guess else "请检查编号，或先添加该条目。"
+    return ask_or(guess, "请检查编号，或先添加该条目。")
 
 
 def build_graph(entries: list[Entry], by_id: dict[str, Entry], by_rel: dict[str, Entry]) -> RelationGraph:

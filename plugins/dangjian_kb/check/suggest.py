@@ -19,9 +19,11 @@ def closest(value: object, options: Iterable[str], cutoff: float = 0.34) -> str 
     return found[0] if found else None
 
 
+def ask_or(guess: str | None, otherwise: str) -> str:
+    """The fix part of a message: 是否想写 '…'？ when there is a guess, else ``otherwise``."""
+    return f"是否想写 '{guess}'？" if guess else otherwise
+
+
 def did_you_mean(value: object, options: Iterable[str]) -> str:
     opts = list(options)
-    guess = closest(value, opts)
-    if guess:
-        return f"是否想写 '{guess}'？"
-    return "可选值：" + "、".join(opts) + "。"
+    return ask_or(closest(value, opts), "可选值：" + "、".join(opts) + "。")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from dangjian_kb.check.suggest import closest
+from dangjian_kb.check.suggest import ask_or, closest
 from dangjian_kb.model import dates
 from dangjian_kb.model import document as doc_mod
 from dangjian_kb.model.document import FIELD_KINDS, KEY, Field
@@ -109,7 +109,7 @@ def _one_field(n: int, item: object, line: int, text: str, out: Collector) -> Fi
     for extra in item:
         if str(extra) not in _FIELD_KEYS:
             guess = closest(str(extra), list(_FIELD_KEYS), cutoff=0.6)
-            fix = f"是否想写 '{guess}'？" if guess else f"可用的键：{'、'.join(_FIELD_KEYS)}。"
+            fix = ask_or(guess, f"可用的键：{'、'.join(_FIELD_KEYS)}。")
             out.add("KB083", at, f"字段 '{key}' 中有未知的键 '{extra}'。{fix}")
     label = item.get("label")
     if not isinstance(label, str) or not label.strip() or "\n" in label.strip():
@@ -118,7 +118,7 @@ def _one_field(n: int, item: object, line: int, text: str, out: Collector) -> Fi
     kind = item.get("kind", "text")
     if kind not in FIELD_KINDS:
         guess = closest(str(kind), list(FIELD_KINDS), cutoff=0.5)
-        fix = f"是否想写 '{guess}'？" if guess else f"可选：{'、'.join(FIELD_KINDS)}。"
+        fix = ask_or(guess, f"可选：{'、'.join(FIELD_KINDS)}。")
         out.add("KB083", at, f"字段 '{key}' 的 kind '{_short(kind)}' 无效。{fix}")
         return None
     options = _options(key, kind, item.get("options"), at, out)
