@@ -21,7 +21,7 @@
    * are covered 0.56 or more, the off-topic ones mostly less. Lexical coverage still cannot tell
    * 社保缴费基数 from 党费缴费基数, so questions about another department's business are
    * recognised by their words first (synonyms.yml elsewhere, Engine.elsewhere). */
-  var PARTY_FLOORS = [0.075, 0.2], OTHER_FLOORS = [0.15, 0.5];
+  var PARTY_FLOORS = [0.1, 0.2], OTHER_FLOORS = [0.15, 0.5];
   var SCORE_SHARE = 0.05;
   var QUERY_MASS = 25;
   var ASKED_BOOST = 1.5;
