@@ -518,13 +518,20 @@ def _unknown_items(e: Entry, line: int, text: str, cited: re.Pattern[str] | None
 
 _SENTENCE = re.compile(r"[^。；;！？\n]+")
 _CONTEXT = re.compile(r"达标|验收|自查|复核|示范支部|先进支部|清单|标准")
+# A figure is a whole number of at most four digits, standing where no digit stands before or
+# after it: a long run of digits is read once (not once from every digit, which is quadratic in
+# entry text) and never converted (int() refuses over 4,300 digits); a range needs its word.
+_N = r"(?<!\d)(\d{1,4})(?!\d)"
 _PASS = re.compile(
-    r"(\d{2,3})\s*分(?:以上|及以上|的)?[^。；\d]{0,8}?(达标|先进|示范)|(达标|先进|示范)(?:线|分数线)[^。；\d]{0,6}(\d{2,3})\s*分"
+    r"(?<!\d)(\d{2,3})\s*分(?:以上|及以上|的)?[^。；\d]{0,8}?(达标|先进|示范)"
+    r"|(达标|先进|示范)(?:线|分数线)[^。；\d]{0,6}(\d{2,3})\s*分"
 )
-_INTERVIEW = re.compile(r"访谈[^。；\d]{0,12}?(\d+)\s*(?:至|到|-|—|~|～)?\s*(?:\d+)?\s*(?:名|人)")
-_ASPECTS = re.compile(r"(\d+)\s*个方面")
+_INTERVIEW = re.compile(r"访谈[^。；\d]{0,12}?" + _N + r"\s*(?:(?:至|到|-|—|~|～)\s*\d+\s*)?(?:名|人)")
+_ASPECTS = re.compile(_N + r"\s*个方面")
 # "清单" alone is too wide (a ledger list of HB-2.1 has its own count): only the standard's names
-_ITEMS = re.compile(r"个方面\s*(\d+)\s*[条项]|(?:自查清单|达标标准|验收标准|评分标准)[^。；\d]{0,8}?(\d+)\s*(?:项|条)")
+_ITEMS = re.compile(
+    r"个方面\s*" + _N + r"\s*[条项]|(?:自查清单|达标标准|验收标准|评分标准)[^。；\d]{0,8}?" + _N + r"\s*(?:项|条)"
+)
 
 # each figure pattern behind words it cannot match without: substring tests first (C speed), the
 # regex only where all of them are

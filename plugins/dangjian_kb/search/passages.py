@@ -13,7 +13,7 @@ from dangjian_kb.model.syntax import atx_heading, lines_outside_code
 from dangjian_kb.search.search_text import plain
 from dangjian_kb.search.slugs import slugify, unique
 
-_ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
+_ID_IN_ATTRS = re.compile(r"#([\w-]+)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _INLINE = re.compile(r"<[^>]+>|[*_`~]+")
 
@@ -42,9 +42,9 @@ def split(body: str) -> list[Section]:
             continue
         out.append(Section(heading, anchor, _flat(lines)))
         level, raw = m
-        custom = _ATTR_ID.search(raw)
-        heading = heading_text(_ATTR_ID.sub("", raw))
-        anchor = custom.group(1) if custom else slugify(heading)
+        raw, custom = _custom_id(raw)
+        heading = heading_text(raw)
+        anchor = custom or slugify(heading)
         anchor = unique(anchor, used)
         lines = []
         if level == 1:  # a page's own title: the top, not a section
@@ -52,6 +52,20 @@ def split(body: str) -> list[Section]:
             heading, anchor = "", ""
     out.append(Section(heading, anchor, _flat(lines)))
     return [s for s in out if s.heading or s.text]
+
+
+def _custom_id(raw: str) -> tuple[str, str | None]:
+    """A heading without its trailing attribute block that sets an id ('{#id}', '{: #id .x}'),
+    and that id. Found by position, not by one regular expression: a heading of many '{' made
+    the expression backtrack for minutes."""
+    body = raw.rstrip()
+    if not body.endswith("}"):
+        return raw, None
+    start = body.find("{", body.rfind("}", 0, len(body) - 1) + 1)
+    ids = _ID_IN_ATTRS.findall(body[start + 1 : -1]) if start >= 0 else []
+    if not ids:
+        return raw, None
+    return body[:start].rstrip(), ids[-1]
 
 
 def _flat(lines: list[str]) -> str:

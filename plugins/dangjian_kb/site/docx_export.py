@@ -28,7 +28,9 @@ ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _INLINE = re.compile(r"(\*\*[^*\n]+?\*\*|\{\{[A-Za-z_][A-Za-z0-9_]*\}\})")
 _HEADING = re.compile(r"^(#{2,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _LIST = re.compile(r"^\s*(?:[-*+]|(\d{1,9})[.)])[ \t]+(.*)$")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# matched on the stripped line: two runs of spaces side by side (^\s*\|?\s*) backtrack
+# quadratically over a long blank line
+_TABLE_SEP = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
 _LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")  # [[ID]] links come resolved (KnowledgeBase.link_words)
 
 
@@ -167,7 +169,7 @@ class _Writer:
         while i < len(lines):
             line = lines[i]
             stripped = line.strip()
-            if stripped.startswith("|") and i + 1 < len(lines) and _TABLE_SEP.match(lines[i + 1]):
+            if stripped.startswith("|") and i + 1 < len(lines) and _TABLE_SEP.fullmatch(lines[i + 1].strip()):
                 self._flush(buf)
                 end = i + 2
                 while end < len(lines) and lines[end].strip().startswith("|"):

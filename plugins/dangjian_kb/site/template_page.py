@@ -16,7 +16,7 @@ from dangjian_kb.model.document import PLACEHOLDER, Field
 from dangjian_kb.model.entry import Entry
 
 OPEN, CLOSE = "\ue000", "\ue001"
-_TOKEN = re.compile(OPEN + r"(\d+)" + CLOSE)
+_TOKEN = re.compile(OPEN + r"(\d{1,6})" + CLOSE)  # bounded: int() refuses over 4,300 digits
 _TAG = re.compile(r"(<[^>]*>)")
 TEMPLATE_JS = "assets/dangjian_kb/template.js"
 

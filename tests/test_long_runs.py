@@ -1,0 +1,74 @@
+"""A long run of one character (a paste gone wrong, or an attacker's entry) is read in linear
+time everywhere a line goes: the check, the search index's sections and the Word export. Each
+run below once made a regular expression backtrack for seconds or minutes (found by
+bench/fuzz.py and a sweep of the package's patterns); a line may hold up to 20,000 characters."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dangjian_kb.check import validate
+from dangjian_kb.search import passages
+from dangjian_kb.site import docx_export
+
+REPO = Path(__file__).resolve().parents[1]
+N = 19_000
+RUNS = {
+    "braces": "{" * N,
+    "attribute ids": "{#a " * (N // 4),
+    "spaces": " " * N + "x",
+    "tabs": "\t" * N + "x",
+    "digits": "1" * N,
+    "digit pairs": "1 " * (N // 2),
+    "quote marks": "> " * (N // 2),
+}
+LIMIT_S = 1.0  # CPU seconds; each of these took 1.6 s to minutes before
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("shipped")
+    for folder in ("handbook", "problems", "cases", "templates", "standards"):
+        shutil.copytree(REPO / folder, root / folder)
+    for name in ("taxonomy.yml", "synonyms.yml", "regulations.yml", "organizations.yml"):
+        shutil.copy(REPO / name, root / name)
+    return root
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_check_reads_a_long_run_in_linear_time(shipped: Path, name: str):
+    run = RUNS[name]
+    entry = shipped / "problems" / "P-9999-长行.md"
+    entry.write_text(
+        f"---\nid: P-9999\ntitle: 长行{run}\ncategory: 制度建设\ntopic: 党费管理\nsource: 自查\n---\n"
+        f"## 问题描述\n\n达标验收访谈{run}个方面\n\n## 解决方案\n\n{run}\n\n## 实施步骤\n\n1. 删除长行\n",
+        "utf-8",
+    )
+    try:
+        cpu = _cpu(lambda: validate.load(shipped))
+    finally:
+        entry.unlink()
+    assert cpu < LIMIT_S, f"check took {cpu:.2f} CPU s with a line of {name}"
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_search_sections_read_a_long_heading_in_linear_time(name: str):
+    cpu = _cpu(lambda: passages.split(f"## 标题 {RUNS[name]}\n\n正文"))
+    assert cpu < LIMIT_S, f"sections took {cpu:.2f} CPU s with a heading of {name}"
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_word_export_reads_a_long_line_in_linear_time(name: str):
+    cpu = _cpu(lambda: docx_export.build("标题", f"| 项目 | 内容 |\n{RUNS[name]}\n", ()))
+    assert cpu < LIMIT_S, f"the Word file took {cpu:.2f} CPU s with a line of {name}"
