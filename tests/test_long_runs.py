@@ -26,6 +26,9 @@ RUNS = {
     "digits": "1" * N,
     "digit pairs": "1 " * (N // 2),
     "quote marks": "> " * (N // 2),
+    "open placeholders": "{{" * (N // 2),
+    "open links": "[[" * (N // 2),
+    "link brackets": "[](" * (N // 3),
 }
 LIMIT_S = 1.0  # CPU seconds; each of these took 1.6 s to minutes before
 
@@ -63,6 +66,36 @@ def test_check_reads_a_long_run_in_linear_time(shipped: Path, name: str):
 
 
 @pytest.mark.parametrize("name", RUNS)
+def test_check_reads_a_long_run_in_a_field_in_linear_time(shipped: Path, name: str):
+    run = RUNS[name].replace("\n", " ")
+    entry = shipped / "problems" / "P-9999-长值.md"
+    entry.write_text(
+        f"---\nid: 'P{run}x'\ntitle: 长值\ncategory: 制度建设\ntopic: 党费管理\nsource: 自查\n"
+        f"updated: '2024{run}x'\n---\n## 问题描述\n\n文字\n\n## 解决方案\n\n文字\n\n## 实施步骤\n\n1. 文字\n",
+        "utf-8",
+    )
+    try:
+        cpu = _cpu(lambda: validate.load(shipped))
+    finally:
+        entry.unlink()
+    assert cpu < LIMIT_S, f"check took {cpu:.2f} CPU s with a field value of {name}"
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_check_reads_a_long_run_in_a_template_in_linear_time(shipped: Path, name: str):
+    run = RUNS[name]
+    template = next((shipped / "templates").glob("T-*.md"))
+    original = template.read_text("utf-8")
+    head, _, body = original.partition("\n---\n")
+    template.write_text(f"{head}\n---\n# {run}\n\n{run}\n\n{run}年 月 日x\n\n{body}", "utf-8")
+    try:
+        cpu = _cpu(lambda: validate.load(shipped))
+    finally:
+        template.write_text(original, "utf-8")
+    assert cpu < LIMIT_S, f"check took {cpu:.2f} CPU s with a template line of {name}"
+
+
+@pytest.mark.parametrize("name", RUNS)
 def test_search_sections_read_a_long_heading_in_linear_time(name: str):
     cpu = _cpu(lambda: passages.split(f"## 标题 {RUNS[name]}\n\n正文"))
     assert cpu < LIMIT_S, f"sections took {cpu:.2f} CPU s with a heading of {name}"
@@ -70,5 +103,7 @@ def test_search_sections_read_a_long_heading_in_linear_time(name: str):
 
 @pytest.mark.parametrize("name", RUNS)
 def test_word_export_reads_a_long_line_in_linear_time(name: str):
-    cpu = _cpu(lambda: docx_export.build("标题", f"| 项目 | 内容 |\n{RUNS[name]}\n", ()))
+    run = RUNS[name]
+    body = f"# {run}\n\n| 项目 | 内容 |\n{run}\n## {run}\n- {run}\n[{run}](x)\n{run}年 月 日x\n"
+    cpu = _cpu(lambda: docx_export.build("标题", body, ()))
     assert cpu < LIMIT_S, f"the Word file took {cpu:.2f} CPU s with a line of {name}"

@@ -30,7 +30,7 @@ DEFAULT_ISSUER = "党群工作部"
 LATE_REQUEST_DAYS = 14  # when the two-month date has already passed
 # a person editing the notice may write {{ key }}: filled all the same (check accepts only {{key}})
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-_WITHIN = re.compile(r"\s*(\d{1,3})\s*([md]|个月|月|天|日)?\s*")
+_WITHIN = re.compile(r"(\d{1,3})\s*([md]|个月|月|天|日)?")  # on the stripped text
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Within:
 
 
 def parse_within(text: str) -> Within:
-    m = _WITHIN.fullmatch(text)
+    m = _WITHIN.fullmatch(text.strip())
     if not m:
         raise argparse.ArgumentTypeError(f"'{text}' 不是期限。请写成 6m（6 个月）或 90d（90 天）")
     unit = "d" if m[2] in ("d", "天", "日") else "m"

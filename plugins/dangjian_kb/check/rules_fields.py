@@ -109,11 +109,13 @@ def _unknown_fields(coll: Collection, meta: dict, ln, out: Collector) -> None:
         out.add("KB028", ln(str(key)), f"未知字段 '{key}'，不会被使用。{fix}")
 
 
-_ID_LOOSE = re.compile(r"\s*(" + "|".join(c.prefix for c in ALL) + r")\s*[-－—_–]?\s*([\d.．]+)\s*", re.IGNORECASE)
+# matched on the stripped value, the dash with the spaces before it as one optional part: two
+# runs of spaces side by side backtrack quadratically over a long blank value
+_ID_LOOSE = re.compile(r"(" + "|".join(c.prefix for c in ALL) + r")(?:\s*[-－—_–])?\s*([\d.．]+)", re.IGNORECASE)
 
 
 def normalized_id(value: str, coll: Collection) -> str | None:
-    m = _ID_LOOSE.fullmatch(value)
+    m = _ID_LOOSE.fullmatch(value.strip())
     if not m:
         return None
     prefix, num = m[1].upper(), m[2].replace("．", ".")

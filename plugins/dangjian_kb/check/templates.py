@@ -195,7 +195,9 @@ def check_placeholders(body: str, line0: int, fields: tuple[Field, ...], out: Co
         if in_code or ("{" not in line and "}" not in line):
             continue
         lineno = line0 + i
-        for m in _BRACED.finditer(line):
+        # up to the last '}}': each '{{' before it finds its close, so no start rescans the line
+        end = line.rfind("}}") + 2 if "}}" in line else 0
+        for m in _BRACED.finditer(line, 0, end):
             inner = m[1]
             if KEY.fullmatch(inner):
                 if inner in declared:
@@ -204,7 +206,7 @@ def check_placeholders(body: str, line0: int, fields: tuple[Field, ...], out: Co
                     _undeclared(inner, lineno, declared, out)
             else:
                 _malformed(m[0], inner, lineno, declared, out)
-        rest = _BRACED.sub("", line)
+        rest = _BRACED.sub("", line[:end]) + line[end:]
         if "{{" in rest:
             tail = rest[rest.index("{{") :]
             out.add(

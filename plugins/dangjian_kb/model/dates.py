@@ -7,7 +7,9 @@ import re
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_LOOSE = re.compile(r"\s*(\d{4})\s*[年/.\-－]\s*(\d{1,2})\s*(?:[月/.\-－]\s*(?:(\d{1,2})\s*日?)?)?\s*")
+# matched on the stripped value: no run of spaces stands beside another (optional parts between
+# two \s* made a long blank value backtrack quadratically)
+_LOOSE = re.compile(r"(\d{4})\s*[年/.\-－]\s*(\d{1,2})(?:\s*[月/.\-－](?:\s*(\d{1,2})(?:\s*日)?)?)?")
 
 
 def parse_day(value: object) -> dt.date | None:
@@ -32,7 +34,7 @@ def parse_month_or_day(value: object) -> bool:
 
 def suggest(value: object, month_ok: bool) -> str | None:
     """'2024年5月' -> '2024-05' (where a month is allowed) or '2024-05-01'; None when no real date is meant."""
-    m = _LOOSE.fullmatch(str(value))
+    m = _LOOSE.fullmatch(str(value).strip())
     if not m:
         return None
     year, month, day = int(m[1]), int(m[2]), m[3]
@@ -48,7 +50,7 @@ def suggest(value: object, month_ok: bool) -> str | None:
 
 def looks_like_date(value: object) -> bool:
     """Year and month (and maybe day) in any of the usual spellings, whether or not the date exists."""
-    return _LOOSE.fullmatch(str(value)) is not None
+    return _LOOSE.fullmatch(str(value).strip()) is not None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dangjian_kb.model.syntax import atx_heading
+
 KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 PLACEHOLDER = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
 FIELD_KINDS = ("text", "date", "number", "choice")
@@ -17,8 +19,8 @@ FIELD_KINDS = ("text", "date", "number", "choice")
 NEEDS_PARTS = ("请示", "报告", "通知")
 REQUEST_CLOSINGS = ("妥否", "请批示", "请审批", "请批复", "请予批准", "请予审批", "请审定")
 
-_TITLE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_DATE_TEXT = re.compile(r"^(?:\d{4}|[　 ]*)\s*年\s*(?:\d{1,2})?[　 ]*月\s*(?:\d{1,2})?[　 ]*日$")
+# no two runs of spaces side by side: a long blank line would backtrack quadratically
+_DATE_TEXT = re.compile(r"^(?:\d{4})?\s*年\s*(?:\d{1,2}\s*)?月\s*(?:\d{1,2}\s*)?日$")
 _BLOCK_START = re.compile(r"^\s*(?:#|\||[-*+]\s|\d{1,9}[.)]\s|>|```|~~~)")
 
 
@@ -88,8 +90,9 @@ def parse(body: str, line0: int, kinds: dict[str, str]) -> Document:
     title, title_line = None, 0
     while i < n and not lines[i].strip():
         i += 1
-    if i < n and (m := _TITLE.match(lines[i])):
-        title, title_line = m[1].strip(), line0 + i
+    heading = atx_heading(lines[i]) if i < n and lines[i].startswith("# ") else None
+    if heading is not None and heading[1]:
+        title, title_line = heading[1], line0 + i
         i += 1
     while i < n and not lines[i].strip():
         i += 1

@@ -14,7 +14,7 @@ from dangjian_kb.search.search_text import plain
 from dangjian_kb.search.slugs import slugify, unique
 
 _ID_IN_ATTRS = re.compile(r"#([\w-]+)")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")  # no '[' or '(' inside: linear on runs of them
 _INLINE = re.compile(r"<[^>]+>|[*_`~]+")
 
 

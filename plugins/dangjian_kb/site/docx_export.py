@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dangjian_kb.model import document as doc_mod
 from dangjian_kb.model.document import PLACEHOLDER, Field
+from dangjian_kb.model.syntax import atx_heading
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -26,12 +27,12 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 _INLINE = re.compile(r"(\*\*[^*\n]+?\*\*|\{\{[A-Za-z_][A-Za-z0-9_]*\}\})")
-_HEADING = re.compile(r"^(#{2,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _LIST = re.compile(r"^\s*(?:[-*+]|(\d{1,9})[.)])[ \t]+(.*)$")
 # matched on the stripped line: two runs of spaces side by side (^\s*\|?\s*) backtrack
 # quadratically over a long blank line
 _TABLE_SEP = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
-_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")  # [[ID]] links come resolved (KnowledgeBase.link_words)
+# no '[' or '(' inside: each try stops at the next one, so a run of them is read once
+_LINK = re.compile(r"\[([^\[\]\n]+)\]\([^()\n]*\)")  # [[ID]] links come resolved (KnowledgeBase.link_words)
 
 
 def build(title: str, body: str, fields: tuple[Field, ...]) -> bytes:
@@ -179,10 +180,10 @@ class _Writer:
                 continue
             if not stripped:
                 self._flush(buf)
-            elif m := _HEADING.match(stripped):
+            elif (h := atx_heading(stripped)) and h[0] >= 2 and h[1]:
                 self._flush(buf)
-                level = len(m[1])
-                self.para(m[2], font=HEADING_FONTS.get(level, BODY_FONT), bold=level > 3)
+                level = h[0]
+                self.para(h[1], font=HEADING_FONTS.get(level, BODY_FONT), bold=level > 3)
             elif m := _LIST.match(line):
                 self._flush(buf)
                 self.para((f"{m[1]}." if m[1] else "") + m[2])
