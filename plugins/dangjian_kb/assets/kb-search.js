@@ -20,7 +20,7 @@
    * entry: on tests/data/search_eval.yml the answerable ones that name no Party organization
    * are covered 0.56 or more, the off-topic ones mostly less. Lexical coverage still cannot tell
    * 社保缴费基数 from 党费缴费基数, so questions about another department's business are
-   * recognised by their words first (synonyms.yml elsewhere, Engine.elsewhere). */
+   * recognised by their words first (synonyms.yml elsewhere, Engine.scope). */
   var PARTY_FLOORS = [0.1, 0.2], OTHER_FLOORS = [0.15, 0.5];
   var SCORE_SHARE = 0.05;
   var QUERY_MASS = 25;
@@ -238,23 +238,23 @@
     return null;
   };
 
-  /* The topic of another department the query is about, or null: one of the topic's words and
-   * none of the words that name the Party organization. */
-  Engine.prototype.elsewhere = function (query) {
-    return this.anchored(query) ? null : this.topic(query);
-  };
-
-  /* The floors [entry, query] a query is held to: lower for a question about the Party
-   * organization's own work. */
-  Engine.prototype.floors = function (query) {
-    return this.anchored(query) && !this.topic(query) ? PARTY_FLOORS : OTHER_FLOORS;
+  /* Whom the query is for, each word list read once: {elsewhere} — the topic of another
+   * department it is about (one of the topic's words, none of the words that name the Party
+   * organization) or null — and {floors} [entry, query] it is held to, lower for a question
+   * about the Party organization's own work. */
+  Engine.prototype.scope = function (query) {
+    var anchored = this.anchored(query), topic = this.topic(query);
+    return {
+      elsewhere: anchored ? null : topic,
+      floors: anchored && !topic ? PARTY_FLOORS : OTHER_FLOORS
+    };
   };
 
   /* Entries above the relevance floor, best first: [{doc, slot, score}], slot = the section
    * that answers (or the entry's fields slot when only its title/tags/facets match). */
   Engine.prototype.search = function (query) {
-    var elsewhere = this.elsewhere(query);
-    if (elsewhere) return { results: [], tried: [], needles: [], elsewhere: elsewhere };
+    var scope = this.scope(query);
+    if (scope.elsewhere) return { results: [], tried: [], needles: [], elsewhere: scope.elsewhere };
     var self = this, p = this.parse(query);
     var slotScore = new Map(), docTerms = new Map(), docGroups = new Map();
     function add(term, weight, typedTerm, group) {
@@ -293,7 +293,7 @@
     this.askedBy.forEach(function (c) {
       if (c[1].some(function (w) { return q.indexOf(w) !== -1; })) asked.add(c[0]);
     });
-    var results = [], bestCover = 0, floors = this.floors(query);
+    var results = [], bestCover = 0, floors = scope.floors;
     best.forEach(function (b, doc) {
       var terms = docTerms.get(doc), groups = docGroups.get(doc), have = 0;
       function found(t) {

@@ -102,11 +102,7 @@ def _load(
 
 def _register_path(root: Path, given: Path | None) -> tuple[Path, str]:
     path = Path(given) if given is not None else root / REGISTER_FILE
-    try:
-        rel = path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        rel = str(path)
-    return path, rel
+    return path, _shown(root, path, outside=str(path))
 
 
 def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector) -> Entry | None:
@@ -160,12 +156,13 @@ def _synonym_findings(root: Path, path: Path, entries: list[Entry]) -> list[Find
     return _elsewhere_in_titles(_shown(root, path), vocabulary.elsewhere, entries)
 
 
-def _shown(root: Path, path: Path) -> str:
-    """A data file as findings name it: relative to the knowledge base when it is inside."""
+def _shown(root: Path, path: Path, outside: str | None = None) -> str:
+    """A data file as findings name it: relative to the knowledge base when it is inside, else
+    ``outside`` (by default its name)."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
+    except (ValueError, OSError):
+        return path.name if outside is None else outside
 
 
 def _elsewhere_in_titles(name: str, elsewhere: synonyms.Elsewhere, entries: list[Entry]) -> list[Finding]:

@@ -90,8 +90,8 @@ def parse(body: str, line0: int, kinds: dict[str, str]) -> Document:
     title, title_line = None, 0
     while i < n and not lines[i].strip():
         i += 1
-    heading = atx_heading(lines[i]) if i < n and lines[i].startswith("# ") else None
-    if heading is not None and heading[1]:
+    heading = atx_heading(lines[i]) if i < n and lines[i].startswith("#") else None  # at the margin
+    if heading is not None and heading[0] == 1 and heading[1]:
         title, title_line = heading[1], line0 + i
         i += 1
     while i < n and not lines[i].strip():
