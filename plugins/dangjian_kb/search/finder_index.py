@@ -107,6 +107,7 @@ def build(
         "categories": _categories(kb),
         "contribute": _contribute(docs_dir),
         "postings": {t: _encode(p) for t, p in sorted(postings.items())},
+        "related": _related(kb),
     }
 
 
@@ -145,6 +146,20 @@ def _units(docs: list[_Doc], first: list[int], cap: int) -> tuple[list, list[str
             text = s.text[:cap] + ("…" if len(s.text) > cap else "")
             units.append([h, text] if s.anchor == s.heading else [h, text, s.anchor])
     return units, list(numbers)
+
+
+def _related(kb: KnowledgeBase) -> list[list[int]]:
+    """Per entry, the numbers of the entries its own or their ``related:`` names (either end):
+    the relations a contributor declared, not every link in a body (a body cites widely)."""
+    number = {e.id: n for n, e in enumerate(kb.entries)}
+    out: list[set[int]] = [set() for _ in kb.entries]
+    for n, e in enumerate(kb.entries):
+        for other in e.related:
+            m = number.get(other)
+            if m is not None and m != n:
+                out[n].add(m)
+                out[m].add(n)
+    return [sorted(s) for s in out]
 
 
 def _categories(kb: KnowledgeBase) -> list[list[str]]:
