@@ -333,6 +333,24 @@ def test_another_departments_question_says_whom_to_ask(shipped, page):
     assert "投稿" not in empty  # not a problem the library lacks: proposing it would not help
 
 
+def test_the_party_named_only_as_who_asks_leaves_the_question_elsewhere(kb_factory, page):
+    # 体检 is another department's word (synonyms.yml); 党员 only says who asks (askers). While no
+    # entry uses 体检 the question goes to 行政后勤部门; 党费 beside it is a Party question.
+    question = "我是党员，今年单位体检啥时候安排"
+    plain = kb_factory("plain")
+    plain.problem(id="P-0001")
+    page.goto((_build(plain) / "index.html").as_uri())
+    assert browser.header_results(page, question) == []
+    assert "行政后勤部门" in page.inner_text("#kb-hs-status")
+    browser.header_results(page, "体检那天党费逾期未缴怎么催缴")
+    assert "行政后勤部门" not in page.inner_text("#kb-hs-status")
+    # once an entry speaks of 体检, the same question is searched
+    uses = kb_factory("uses")
+    uses.problem(id="P-0001", title="今年单位体检与党员组织生活时间冲突的安排", tags=["体检"])
+    page.goto((_build(uses) / "index.html").as_uri())
+    assert browser.header_results(page, question) == ["P-0001"]
+
+
 def test_a_long_spoken_question_finds_its_answer(shipped, page):
     # context, filler and 咋办 around a few words that matter
     page.goto((shipped / "index.html").as_uri())

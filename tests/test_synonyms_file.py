@@ -13,7 +13,7 @@ _YAML_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
     lambda inner: (
         st.lists(inner, max_size=4)
-        | st.dictionaries(st.sampled_from(["ask", "words", "anchors", "topics", "x"]), inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["ask", "words", "anchors", "askers", "topics", "x"]), inner, max_size=4)
     ),
     max_leaves=12,
 )
@@ -32,7 +32,7 @@ def test_any_elsewhere_value_loads_or_is_a_named_error(tmp_path_factory, elsewhe
     except synonyms.SynonymsError as exc:
         assert "KB037" in str(exc) and str(path) in str(exc)
     else:
-        assert all(isinstance(w, str) for w in found.anchors)
+        assert all(isinstance(w, str) for w in found.anchors + found.askers)
         assert all(isinstance(ask, str) and all(isinstance(w, str) for w in words) for ask, words in found.topics)
 
 

@@ -86,7 +86,6 @@
     this.labels = new Map(index.collections.map(function (c) { return [c[0], c[1]]; }));
     this.collections = index.collections.map(function (c) { return c[0]; });
     this.askedBy = index.collections.map(function (c) { return [c[0], c[2] || []]; });
-    this.unasked = new Map(index.collections.map(function (c) { return [c[0], c.length > 3 ? +c[3] : 1]; }));
     var values = index.values;
     this.docs = index.docs.map(function (d, i) {
       return {
@@ -228,32 +227,41 @@
     return { typed: typed, parts: parts, synonyms: synonyms, tried: tried, needles: needles };
   };
 
-  /* Whether the query names the Party organization (synonyms.yml elsewhere: anchors). */
-  Engine.prototype.anchored = function (query) {
+  /* Whether the query names the Party organization (synonyms.yml elsewhere: anchors); with
+   * ``asking``, other than as who asks or where (elsewhere: askers, 党员 in 我是党员). */
+  Engine.prototype.anchored = function (query, asking) {
     var q = joined(query), spec = this.index.elsewhere || { anchors: [] };
+    if (asking) {
+      (spec.askers || []).slice().sort(function (a, b) { return b.length - a.length; })
+        .forEach(function (w) { q = q.split(w).join(" "); });
+    }
     return spec.anchors.some(function (w) { return q.indexOf(w) !== -1; });
   };
 
-  /* The first topic of another department the query's words belong to ({word, ask}), or null. */
+  /* The first topic of another department the query's words belong to ({word, ask, unused:
+   * whether the knowledge base never uses the word}), or null. */
   Engine.prototype.topic = function (query) {
-    var q = joined(query), spec = this.index.elsewhere || { topics: [] };
+    var q = joined(query), spec = this.index.elsewhere || { topics: [] }, unused = spec.unused || [];
     for (var i = 0; i < spec.topics.length; i++) {
       var words = spec.topics[i][1];
       for (var j = 0; j < words.length; j++) {
-        if (q.indexOf(words[j]) !== -1) return { word: words[j], ask: spec.topics[i][0] };
+        var w = words[j];
+        if (q.indexOf(w) !== -1) return { word: w, ask: spec.topics[i][0], unused: unused.indexOf(w) !== -1 };
       }
     }
     return null;
   };
 
   /* Whom the query is for, each word list read once: {elsewhere} — the topic of another
-   * department it is about (one of the topic's words, none of the words that name the Party
-   * organization) or null — and {floors} [entry, query] it is held to, lower for a question
-   * about the Party organization's own work. */
+   * department it is about (one of the topic's words and none of the words that name the Party
+   * organization; or a topic word this knowledge base never uses, the Party named only as who
+   * asks: 我是党员，今年单位体检啥时候安排) or null — and {floors} [entry, query] it is held
+   * to, lower for a question about the Party organization's own work. */
   Engine.prototype.scope = function (query) {
     var anchored = this.anchored(query), topic = this.topic(query);
+    var about = anchored && !(topic && topic.unused && !this.anchored(query, true));
     return {
-      elsewhere: anchored ? null : topic,
+      elsewhere: topic && !about ? topic : null,
       floors: anchored && !topic ? PARTY_FLOORS : OTHER_FLOORS
     };
   };
@@ -295,8 +303,7 @@
       if (slot === self.docs[doc].first) { b.fields = score; return; }
       if (score > b.top) { b.rest += b.top; b.top = score; b.slot = slot; } else b.rest += score;
     });
-    // 范文, 怎么写 ask for a document: that collection's entries rank higher; unasked, lower
-    // (Collection.unasked)
+    // 范文, 怎么写 ask for a document: that collection's entries rank higher
     var q = normalize(query), asked = new Set();
     this.askedBy.forEach(function (c) {
       if (c[1].some(function (w) { return q.indexOf(w) !== -1; })) asked.add(c[0]);
@@ -312,7 +319,7 @@
       var cover = Math.min(1, have / Math.min(total, QUERY_MASS));
       var d = self.docs[doc];
       var score = (b.fields + b.top + OTHER_SECTIONS * b.rest) * d.boost * (COVER_BASE + cover * cover);
-      score *= asked.has(d.collection) ? ASKED_BOOST : self.unasked.get(d.collection) || 1;
+      if (asked.has(d.collection)) score *= ASKED_BOOST;
       var result = { doc: doc, slot: b.slot >= 0 ? b.slot : d.first, score: score, cover: cover };
       if (cover < floors[0]) { if (cover > 0) below.set(doc, result); return; }
       bestCover = Math.max(bestCover, cover);

@@ -27,9 +27,6 @@ class Collection:
     reviewed: bool = False  # entries carry reviewed / review_months and fall due for review
     has_index: bool = True  # a generated index page at <name>/index.html (the handbook has its own)
     asked_by: tuple[str, ...] = ()  # words in a search that ask for this kind of entry (范文 → templates)
-    # a search's weight on this kind of entry when none of asked_by was typed: a template carries a
-    # procedure's whole vocabulary (选票, 计票, 预备党员) and, unasked, would outrank the rule it follows
-    unasked: float = 1.0
 
     @property
     def index_url(self) -> str:
@@ -102,7 +99,6 @@ TEMPLATES = Collection(
     noun="文书模板",
     columns=(("doctype", "文种"), ("issuer", "发文")),
     asked_by=("模板", "范文", "样本", "样稿", "格式", "怎么写", "表格", "计算表", "登记表"),
-    unasked=0.6,
 )
 
 ALL: tuple[Collection, ...] = (HANDBOOK, PROBLEMS, CASES, TEMPLATES)

@@ -30,6 +30,9 @@ class Elsewhere:
 
     anchors: tuple[str, ...] = ()
     topics: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (who answers, words)
+    # anchors that say only who asks or where (党员, 支部书记, 党员活动室): beside a topic word
+    # the knowledge base never uses (体检, 高铁), they leave the question another department's
+    askers: tuple[str, ...] = ()
 
 
 def _read(path: Path | None) -> tuple[str, dict]:
@@ -108,4 +111,9 @@ def _elsewhere(name: str, data: dict) -> Elsewhere:
                 f"elsewhere 的一项缺少 ask 或含有标记：'{str(ask)[:30]}'。请用纯文字写明该问哪个部门，如 'ask: 人力资源部门'。",
             )
         topics.append((ask.strip(), _word_list(name, topic.get("words"), f"'{ask.strip()[:20]}' 的 words")))
-    return Elsewhere(_word_list(name, section.get("anchors"), "anchors"), tuple(topics))
+    askers = section.get("askers")
+    return Elsewhere(
+        _word_list(name, section.get("anchors"), "anchors"),
+        tuple(topics),
+        () if askers is None else _word_list(name, askers, "askers"),
+    )

@@ -82,8 +82,9 @@ def build(
     cap = max(TEXT_MIN, min(TEXT_MAX, TEXT_BUDGET // n_sections))
     units, headings = _units(docs, first, cap)
     used = sorted({e.collection.name for e in kb.entries})
-    collections = [[c.name, c.label, [normalize(w) for w in c.asked_by], c.unasked] for c in ALL if c.name in used]
+    collections = [[c.name, c.label, [normalize(w) for w in c.asked_by]] for c in ALL if c.name in used]
     postings = _weigh(slots)
+    elsewhere = _with_unused(elsewhere or {"anchors": [], "topics": []}, postings, terms)
     common = sorted(t for t, p in postings.items() if len(slots) >= COMMON_SLOTS and len(p) > COMMON_SHARE * len(slots))
     for t in common:
         del postings[t]
@@ -103,7 +104,7 @@ def build(
         "charDf": char_df,
         "stop": list(query_stopwords([d.fields["title"] for d in docs])),
         "synonyms": synonyms,
-        "elsewhere": elsewhere or {"anchors": [], "topics": []},
+        "elsewhere": elsewhere,
         "categories": _categories(kb),
         "contribute": _contribute(docs_dir),
         "postings": {t: _encode(p) for t, p in sorted(postings.items())},
@@ -146,6 +147,16 @@ def _units(docs: list[_Doc], first: list[int], cap: int) -> tuple[list, list[str
             text = s.text[:cap] + ("…" if len(s.text) > cap else "")
             units.append([h, text] if s.anchor == s.heading else [h, text, s.anchor])
     return units, list(numbers)
+
+
+def _with_unused(elsewhere: dict, postings: dict, terms: tuple[str, ...]) -> dict:
+    """The other departments' words this knowledge base never uses, listed as ``unused``: a
+    question about one of them that names the Party only as who asks (我是党员，今年体检…,
+    synonyms.yml elsewhere: askers) is still another department's. A word counts as used when
+    all its tokens occur somewhere (not always together: when unsure, the question is searched)."""
+    words = sorted({w for _, ws in elsewhere["topics"] for w in ws})
+    unused = [w for w in words if not all(t in postings for t in tokens(w, terms))]
+    return {**elsewhere, "unused": unused}
 
 
 def _related(kb: KnowledgeBase) -> list[list[int]]:

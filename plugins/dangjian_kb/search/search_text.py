@@ -142,6 +142,7 @@ def load_vocabulary(path: Path | None = None) -> tuple[list[list[str]], dict]:
     elsewhere = {
         "anchors": [normalize(w)[:MAX_WORD] for w in found.elsewhere.anchors],
         "topics": [[ask[:MAX_WORD], [normalize(w)[:MAX_WORD] for w in words]] for ask, words in found.elsewhere.topics],
+        "askers": [normalize(w)[:MAX_WORD] for w in found.elsewhere.askers],
     }
     return groups, elsewhere
 
