@@ -256,13 +256,14 @@
    * department it is about (one of the topic's words and none of the words that name the Party
    * organization; or a topic word this knowledge base never uses, the Party named only as who
    * asks: 我是党员，今年单位体检啥时候安排) or null — and {floors} [entry, query] it is held
-   * to, lower for a question about the Party organization's own work. */
+   * to, lower for a question about the Party organization's own work (a topic word no entry
+   * uses cannot be confused with one: 拿党费买的投影仪 is a question about 党费). */
   Engine.prototype.scope = function (query) {
     var anchored = this.anchored(query), topic = this.topic(query);
     var about = anchored && !(topic && topic.unused && !this.anchored(query, true));
     return {
       elsewhere: topic && !about ? topic : null,
-      floors: anchored && !topic ? PARTY_FLOORS : OTHER_FLOORS
+      floors: anchored && (!topic || topic.unused) ? PARTY_FLOORS : OTHER_FLOORS
     };
   };
 
