@@ -52,7 +52,8 @@ def _value(raw: str) -> object:
         inner = raw[1:-1].strip(" ")
         if not inner:
             return []
-        items = [_scalar(part.strip(" ")) for part in inner.split(",")]
+        # in a flow sequence '?' always opens an explicit key ([?0] is [{0: None}])
+        items = [_FALLBACK if p.startswith("?") else _scalar(p) for p in (part.strip(" ") for part in inner.split(","))]
         return _FALLBACK if any(i is _FALLBACK or i == "" for i in items) else items
     return _scalar(raw)
 
