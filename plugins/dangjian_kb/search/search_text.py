@@ -38,9 +38,9 @@ QUESTION_WORDS = (
     "是多少",
     "多少",
     "要不要",
-    # yes-or-no endings of a spoken question (中秋发月饼行不行): never what it is about
+    # yes-or-no endings of a spoken question (中秋发月饼行不行): never what it is about (not 行吗:
+    # 吗 is dropped anyway, and 行吗 would cut 执行 in 要执行吗)
     "行不行",
-    "行吗",
     "能否",
     "是否",
     "怎样",
