@@ -344,6 +344,9 @@ def test_the_party_named_only_as_who_asks_leaves_the_question_elsewhere(kb_facto
     assert "行政后勤部门" in page.inner_text("#kb-hs-status")
     browser.header_results(page, "体检那天党费逾期未缴怎么催缴")
     assert "行政后勤部门" not in page.inner_text("#kb-hs-status")
+    # an anchor that holds an asker (预备党员 holds 党员) still names the Party's business
+    browser.header_results(page, "预备党员体检那天能开转正会吗")
+    assert "行政后勤部门" not in page.inner_text("#kb-hs-status")
     # once an entry speaks of 体检, the same question is searched
     uses = kb_factory("uses")
     uses.problem(id="P-0001", title="今年单位体检与党员组织生活时间冲突的安排", tags=["体检"])
@@ -456,7 +459,7 @@ def test_bundle_works_from_file_with_no_network(bundle, page):
     # the finder
     page.goto((bundle / "finder.html").as_uri())
     page.wait_for_selector("html[data-kb-finder=ready]")
-    assert browser.finder_results(page, "换届请示怎么写")[:5].count("HB-1.4") == 1
+    assert browser.finder_results(page, "换届请示怎么写")[:3].count("HB-1.4") == 1
     assert blocked == [], f"requests left file://: {blocked}"
 
 

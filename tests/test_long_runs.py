@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from dangjian_kb.check import validate
+from dangjian_kb.model import rendering
 from dangjian_kb.search import passages
 from dangjian_kb.site import docx_export
 
@@ -105,3 +106,12 @@ def test_word_export_reads_a_long_line_in_linear_time(name: str):
     body = f"# {run}\n\n| 项目 | 内容 |\n{run}\n## {run}\n- {run}\n[{run}](x)\n{run}年 月 日x\n"
     cpu = _cpu(lambda: docx_export.build("标题", body, ()))
     assert cpu < LIMIT_S, f"the Word file took {cpu:.2f} CPU s with a line of {name}"
+
+
+@pytest.mark.parametrize("container", ["", "- ", "1. ", "!!! note\n\n    ", "- 条目\n\n    "])
+def test_deeply_nested_quotes_render_in_linear_time(container: str):
+    # each level of quote was parsed again over the rest of the block: 50,000 levels took seconds,
+    # at the margin and inside a list item or an admonition alike
+    render = rendering.renderer()
+    cpu = _cpu(lambda: render(container + "> " * 50_000 + "x"))
+    assert cpu < LIMIT_S, f"rendering took {cpu:.2f} CPU s for quotes nested 50,000 deep in {container!r}"

@@ -108,6 +108,7 @@
     this.related = index.related || [];
     this.common = new Set(index.common || []);
     this.stop = index.stop.slice().sort(function (a, b) { return b.length - a.length; });
+    this.stopEnd = index.stopEnd || [];
     this.decoded = new Map();
     this.nSlots = index.units.length;
     var chars = index.chars || "", counts = index.charDf || [];
@@ -156,10 +157,17 @@
     return this.synonymCache;
   };
 
-  /* Text without its question words, particles and punctuation (each becomes a space). */
+  /* Text without its question words, particles and punctuation (each becomes a space); the
+   * yes-or-no endings (行不行) only where a clause ends, so 举行不行 keeps 举行. */
   Engine.prototype.strip = function (text) {
     var out = normalize(text);
     this.stop.forEach(function (w) { out = out.split(w).join(" "); });
+    this.stopEnd.forEach(function (w) {
+      for (var at = out.indexOf(w); at !== -1; at = out.indexOf(w, at + 1)) {
+        var next = out.charAt(at + w.length);
+        if (!next || !/[\u3400-\u9fff\uf900-\ufaffa-z0-9]/.test(next)) out = out.slice(0, at) + " " + out.slice(at + w.length);
+      }
+    });
     return out;
   };
 
@@ -230,15 +238,24 @@
     return { typed: typed, parts: parts, synonyms: synonyms, tried: tried, needles: needles };
   };
 
+  /* Where each of ``words`` occurs in ``text``: [start, end) spans. */
+  function spans(text, words) {
+    var out = [];
+    words.forEach(function (w) {
+      for (var at = text.indexOf(w); at !== -1; at = text.indexOf(w, at + 1)) out.push([at, at + w.length]);
+    });
+    return out;
+  }
+
   /* Whether the query names the Party organization (synonyms.yml elsewhere: anchors); with
-   * ``asking``, other than as who asks or where (elsewhere: askers, 党员 in 我是党员). */
+   * ``asking``, other than as who asks or where: an anchor found outside every asker (党 in
+   * 我是党员 is inside the asker 党员; 预备党员 and 书记项目 in 支部书记项目 are not). */
   Engine.prototype.anchored = function (query, asking) {
     var q = joined(query), spec = this.index.elsewhere || { anchors: [] };
-    if (asking) {
-      (spec.askers || []).slice().sort(function (a, b) { return b.length - a.length; })
-        .forEach(function (w) { q = q.split(w).join(" "); });
-    }
-    return spec.anchors.some(function (w) { return q.indexOf(w) !== -1; });
+    var askers = asking ? spans(q, spec.askers || []) : [];
+    return spans(q, spec.anchors).some(function (a) {
+      return !askers.some(function (s) { return s[0] <= a[0] && a[1] <= s[1]; });
+    });
   };
 
   /* The first topic of another department the query's words belong to ({word, ask, unused:
@@ -259,14 +276,14 @@
    * department it is about (one of the topic's words and none of the words that name the Party
    * organization; or a topic word this knowledge base never uses, the Party named only as who
    * asks: 我是党员，今年单位体检啥时候安排) or null — and {floors} [entry, query] it is held
-   * to, lower for a question about the Party organization's own work (a topic word no entry
-   * uses cannot be confused with one: 拿党费买的投影仪 is a question about 党费). */
+   * to, lower for a question about the Party organization's own work and no other
+   * department's (党群工作部的打印机卡纸了 must not find every entry that says 党). */
   Engine.prototype.scope = function (query) {
     var anchored = this.anchored(query), topic = this.topic(query);
     var about = anchored && !(topic && topic.unused && !this.anchored(query, true));
     return {
       elsewhere: topic && !about ? topic : null,
-      floors: anchored && (!topic || topic.unused) ? PARTY_FLOORS : OTHER_FLOORS
+      floors: anchored && !topic ? PARTY_FLOORS : OTHER_FLOORS
     };
   };
 

@@ -11,7 +11,8 @@ import re
 _LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): (.*)")
 # Characters that give a plain YAML scalar another meaning somewhere; any of them means "use YAML".
 _UNSAFE = re.compile(
-    r"""[:#'"\[\]{},&*!|>%@`\\\t]|^[-?]( |$)|^[-+.~]|^\s|\s$"""
+    # ('?' opens a key in a flow sequence, '=' and '<<' are the value and merge keys YAML refuses)
+    r"""[:#'"\[\]{},&*!|>%@`\\\t?=<]|^-( |$)|^[-+.~]|^\s|\s$"""
     # YAML refuses control characters and reads NEL, LS and PS as line breaks
     r"|[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
@@ -52,8 +53,7 @@ def _value(raw: str) -> object:
         inner = raw[1:-1].strip(" ")
         if not inner:
             return []
-        # in a flow sequence '?' always opens an explicit key ([?0] is [{0: None}])
-        items = [_FALLBACK if p.startswith("?") else _scalar(p) for p in (part.strip(" ") for part in inner.split(","))]
+        items = [_scalar(part.strip(" ")) for part in inner.split(",")]
         return _FALLBACK if any(i is _FALLBACK or i == "" for i in items) else items
     return _scalar(raw)
 

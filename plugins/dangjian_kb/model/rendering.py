@@ -11,15 +11,14 @@ offline page loads nothing from the network. The checker renders with the same e
 from __future__ import annotations
 
 import posixpath
-import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
+from markdown.blockprocessors import BlockQuoteProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
-from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -78,17 +77,16 @@ class EntryLinks(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.inlinePatterns.register(_WikiLinks(syntax.WIKILINK.pattern, self.context), "dangjian_kb_wikilink", 175)
         md.treeprocessors.register(_FileLinks(md, self.context), "dangjian_kb_links", 5)
-        md.preprocessors.register(_ShallowQuotes(md), "dangjian_kb_shallow_quotes", 5)
+        md.parser.blockprocessors.register(_ShallowQuote(md.parser), "quote", 20)  # replaces Markdown's own
 
 
-class _ShallowQuotes(Preprocessor):
-    """Quotes nested deeper than ten levels are shown at ten: Markdown parses each level
-    again over the rest of the line, so a line of 9,500 '> ' took seconds (quadratic)."""
+class _ShallowQuote(BlockQuoteProcessor):
+    """Quotes nested deeper than ten levels stay text at the tenth: Markdown parses each level
+    again over the rest of the block, so a line of 9,500 '> ' (at the margin, in a list item or
+    an admonition) took seconds."""
 
-    DEEP = re.compile(r"^((?: {0,3}> ?){10})(?: {0,3}> ?)+")  # ten levels kept
-
-    def run(self, lines: list[str]) -> list[str]:
-        return [self.DEEP.sub(r"\1", line, count=1) if line.lstrip().startswith(">") else line for line in lines]
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return self.parser.state.count("blockquote") < 10 and super().test(parent, block)
 
 
 class _WikiLinks(InlineProcessor):

@@ -19,7 +19,7 @@ from dangjian_kb.model.collection import ALL, is_chapter
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.knowledge_base import KnowledgeBase
 from dangjian_kb.search import passages
-from dangjian_kb.search.search_text import dictionary_terms, normalize, query_stopwords, tokens
+from dangjian_kb.search.search_text import CLAUSE_END_WORDS, dictionary_terms, normalize, query_stopwords, tokens
 
 K1, B = 1.2, 0.75
 # Field boosts: a title or tag match says more about an entry than a word deep in its body.
@@ -103,6 +103,7 @@ def build(
         "chars": chars,
         "charDf": char_df,
         "stop": list(query_stopwords([d.fields["title"] for d in docs])),
+        "stopEnd": list(CLAUSE_END_WORDS),
         "synonyms": synonyms,
         "elsewhere": elsewhere,
         "categories": _categories(kb),

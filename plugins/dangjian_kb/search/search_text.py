@@ -38,16 +38,9 @@ QUESTION_WORDS = (
     "是多少",
     "多少",
     "要不要",
-    # yes-or-no endings of a spoken question (中秋发月饼行不行): never what it is about (not 行吗:
-    # 吗 is dropped anyway, and 行吗 would cut 执行 in 要执行吗)
-    "行不行",
     "能否",
     "是否",
     "怎样",
-    "对不对",
-    "算不算",
-    "用不用",
-    "好不好",
     "该不该",
     "需不需要",
     "合不合适",
@@ -84,6 +77,10 @@ QUESTION_WORDS = (
     "要",
 )
 
+
+# Yes-or-no endings of a spoken question (中秋发月饼行不行), dropped only where a clause ends:
+# anywhere else they would cut a word in two (举行不行, 使用不用, 计算不算, 对不对外公开).
+CLAUSE_END_WORDS = ("行不行", "用不用", "算不算", "对不对", "好不好")
 
 # Words of the stopwords-iso list that say something in Party work (依据, 本人签字, 不得, 不作为,
 # 针对性, 对比) or hide inside other words when the query is cut on them as substrings (有的 in
