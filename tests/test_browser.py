@@ -6,7 +6,6 @@ every other request aborted."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import browser
+from test_site import build, built, configure
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -173,20 +173,8 @@ def test_any_word_is_data(shipped, page, query):
 
 
 def _build(kb) -> Path:
-    shutil.copy(REPO / "mkdocs.yml", kb.root / "mkdocs.yml")
-    (kb.root / "docs").mkdir(exist_ok=True)
-    (kb.root / "docs" / "index.md").write_text("# 首页\n", "utf-8")
-    out = kb.root / "site"
-    proc = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "-q", "-f", str(kb.root / "mkdocs.yml"), "-d", str(out)],
-        cwd=kb.root,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return out
+    configure(kb)
+    return built(build(kb.root)).dir
 
 
 def test_hostile_title_is_text_in_result_cards(kb, page):

@@ -6,7 +6,9 @@
  * HTML; every typed word is a Map key, never an object property. */
 (function () {
   "use strict";
-  var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
+  var CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var RUN = new RegExp("[" + CJK + "]+|[a-z0-9]+", "g");
+  var WORD_CHAR = new RegExp("[" + CJK + "a-z0-9]");
   var SYNONYM_WEIGHT = 0.6;
   /* The relevance floors, on coverage: the share of the query's weight an entry covers. The
    * weight is per character (charWeight: 的, 来 weigh almost nothing, 纪, 检 much), a character
@@ -165,7 +167,7 @@
     this.stopEnd.forEach(function (w) {
       for (var at = out.indexOf(w); at !== -1; at = out.indexOf(w, at + 1)) {
         var next = out.charAt(at + w.length);
-        if (!next || !/[\u3400-\u9fff\uf900-\ufaffa-z0-9]/.test(next)) out = out.slice(0, at) + " " + out.slice(at + w.length);
+        if (!WORD_CHAR.test(next)) out = out.slice(0, at) + " " + out.slice(at + w.length);
       }
     });
     return out;
@@ -279,11 +281,10 @@
    * to, lower for a question about the Party organization's own work and no other
    * department's (党群工作部的打印机卡纸了 must not find every entry that says 党). */
   Engine.prototype.scope = function (query) {
-    var anchored = this.anchored(query), topic = this.topic(query);
-    var about = anchored && !(topic && topic.unused && !this.anchored(query, true));
+    var topic = this.topic(query), party = this.anchored(query, topic !== null && topic.unused);
     return {
-      elsewhere: topic && !about ? topic : null,
-      floors: anchored && !topic ? PARTY_FLOORS : OTHER_FLOORS
+      elsewhere: party ? null : topic,
+      floors: party && !topic ? PARTY_FLOORS : OTHER_FLOORS
     };
   };
 
@@ -385,13 +386,9 @@
 
   /* Where the needles occur in text: merged [start, end) ranges of the normalized text. */
   function ranges(text, needles) {
-    var norm = normalize(text), out = [];
-    if (norm.length !== text.length) return out;
-    needles.forEach(function (n) {
-      if (!n) return;
-      var at = norm.indexOf(n);
-      while (at !== -1) { out.push([at, at + n.length]); at = norm.indexOf(n, at + 1); }
-    });
+    var norm = normalize(text);
+    if (norm.length !== text.length) return [];
+    var out = spans(norm, needles.filter(Boolean));
     out.sort(function (a, b) { return a[0] - b[0]; });
     var merged = [];
     out.forEach(function (r) {

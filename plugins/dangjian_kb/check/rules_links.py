@@ -91,7 +91,10 @@ def _fix(target: str, ids: set[str]) -> str:
 def build_graph(entries: list[Entry], by_id: dict[str, Entry], by_rel: dict[str, Entry]) -> RelationGraph:
     graph = RelationGraph()
     for e in entries:
-        for target in [*e.related, *(link.target for link in e.wikilinks)]:
+        for target in e.related:
+            if target in by_id:
+                graph.add(e.id, target, declared=True)
+        for target in (link.target for link in e.wikilinks):
             if target in by_id:
                 graph.add(e.id, target)
         for link in e.file_links:

@@ -12,11 +12,19 @@ class RelationGraph:
 
     def __init__(self) -> None:
         self._edges: dict[str, set[str]] = defaultdict(set)
+        self._declared: dict[str, set[str]] = defaultdict(set)  # from related: alone
 
-    def add(self, a: str, b: str) -> None:
+    def add(self, a: str, b: str, declared: bool = False) -> None:
+        """``declared``: the relation is written in ``related:``, not only a link in a body."""
         if a != b:
-            self._edges[a].add(b)
-            self._edges[b].add(a)
+            for edges in (self._edges, self._declared) if declared else (self._edges,):
+                edges[a].add(b)
+                edges[b].add(a)
+
+    def declared(self, entry_id: str) -> set[str]:
+        """The entries related to this one by a ``related:`` at either end (search lifts them:
+        a body cites widely, a contributor's related: names the companions)."""
+        return self._declared.get(entry_id, set())
 
     def neighbours(self, entry_id: str) -> list[str]:
         return sorted(self._edges.get(entry_id, ()), key=id_sort_key)

@@ -161,17 +161,9 @@ def _with_unused(elsewhere: dict, postings: dict, terms: tuple[str, ...]) -> dic
 
 
 def _related(kb: KnowledgeBase) -> list[list[int]]:
-    """Per entry, the numbers of the entries its own or their ``related:`` names (either end):
-    the relations a contributor declared, not every link in a body (a body cites widely)."""
+    """Per entry, the numbers of the entries related to it by ``related:`` (RelationGraph.declared)."""
     number = {e.id: n for n, e in enumerate(kb.entries)}
-    out: list[set[int]] = [set() for _ in kb.entries]
-    for n, e in enumerate(kb.entries):
-        for other in e.related:
-            m = number.get(other)
-            if m is not None and m != n:
-                out[n].add(m)
-                out[m].add(n)
-    return [sorted(s) for s in out]
+    return [sorted(number[i] for i in kb.graph.declared(e.id) if i in number) for e in kb.entries]
 
 
 def _categories(kb: KnowledgeBase) -> list[list[str]]:
