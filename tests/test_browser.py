@@ -228,7 +228,7 @@ def test_header_box_shows_results_as_you_type_with_highlight(shipped, page):
     assert first.locator("mark").count() >= 1
     assert "三会一课" in "".join(first.locator("mark").all_inner_texts())
     text = first.inner_text()
-    assert any(label in text for label in ("问题库", "规范化手册"))  # the collection's label
+    assert any(label in text for label in ("问题库", "规范化手册", "文书模板"))  # the collection's label
     # site pages (docs/) are searchable too
     assert "contributing.html" in browser.header_results(page, "投稿指南")[:3]
 
@@ -452,7 +452,7 @@ def test_bundle_works_from_file_with_no_network(bundle, page):
 
 
 @pytest.mark.parametrize(
-    "text", ["党员老是不按时交党费怎么办", "三会一课 ABC-12 预备党员转正", "Ｐ－００１２ 党", "换届（请示）模板"]
+    "text", ["党员老是不按时交党费怎么办", "三会一课 ABC-12 预备党员转正", "Ｐ－００１２ 党", "换届（请示）模板", "欠缴党费 台帐"]
 )
 def test_browser_tokenizes_like_the_index(shipped, page, text):
     """The finder's query tokens are the index's tokens: same bigrams, words and terms."""

@@ -41,7 +41,13 @@
   var OTHER_SECTIONS = 0.25; // weight of sections other than the best one
   var LAST = "0123456789abcdefghijklmnopqrstuv";
 
-  function normalize(text) { return String(text == null ? "" : text).normalize("NFKC").toLowerCase(); }
+  /* Characters written either way, searched as one (search_text.FOLD): 缴纳/交纳, 台帐/台账. */
+  var FOLD = { "缴": "交", "帐": "账" }, FOLDED = /[缴帐]/g;
+
+  function normalize(text) {
+    return String(text == null ? "" : text).normalize("NFKC").toLowerCase()
+      .replace(FOLDED, function (c) { return FOLD[c]; });
+  }
 
   /* The text normalized with its spaces dropped: 会议室 预约 names 会议室预约. */
   function joined(text) { return normalize(text).replace(/\s+/g, ""); }

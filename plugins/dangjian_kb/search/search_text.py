@@ -109,8 +109,14 @@ def _listed_stopwords() -> frozenset[str]:
     return frozenset(w for w in map(normalize, stopwordsiso.stopwords("zh")) if len(w) >= 2 and _CJK_ONLY.fullmatch(w))
 
 
+# Characters written either way in Party-affairs text, searched as one (kb-search.js FOLD
+# mirrors this): 交纳/缴纳, 催交/催缴, 补交/补缴 (党章 writes 交纳, notices write 缴); 台帐/台账.
+FOLD = str.maketrans("缴帐", "交账")
+
+
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC, lower case and FOLD: the form both the index and a query are tokenized in."""
+    return unicodedata.normalize("NFKC", text).lower().translate(FOLD)
 
 
 def plain(markdown: str) -> str:
