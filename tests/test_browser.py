@@ -452,7 +452,14 @@ def test_bundle_works_from_file_with_no_network(bundle, page):
 
 
 @pytest.mark.parametrize(
-    "text", ["党员老是不按时交党费怎么办", "三会一课 ABC-12 预备党员转正", "Ｐ－００１２ 党", "换届（请示）模板", "欠缴党费 台帐"]
+    "text",
+    [
+        "党员老是不按时交党费怎么办",
+        "三会一课 ABC-12 预备党员转正",
+        "Ｐ－００１２ 党",
+        "换届（请示）模板",
+        "欠缴党费 台帐",
+    ],
 )
 def test_browser_tokenizes_like_the_index(shipped, page, text):
     """The finder's query tokens are the index's tokens: same bigrams, words and terms."""
