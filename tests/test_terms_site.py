@@ -186,6 +186,17 @@ def test_overdue_error_option_fails_the_build(kb_factory):
     assert result.returncode != 0 and "KB068" in result.output
 
 
+def test_a_register_named_in_mkdocs_yml_that_is_not_there_fails_the_build(kb_factory):
+    kb = kb_factory("terms-misnamed")
+    kb.problem()
+    kb.write("organizations.yml", REGISTER)
+    configure(kb, register="organisations.yml")
+    result = build(kb.root)
+    assert result.returncode != 0
+    assert "'organisations.yml' 不存在" in result.output and "是否想写 'organizations.yml'？" in result.output
+    assert "Traceback" not in result.output
+
+
 # ---------------------------------------------------------------- in the browser
 
 

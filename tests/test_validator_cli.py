@@ -75,6 +75,25 @@ def test_path_without_collection_folders_exits_2(kb, capsys):
     assert "handbook/" in err and "problems/" in err and "cases/" in err
 
 
+@pytest.mark.parametrize(
+    "option, name, present",
+    [
+        ("--register", "organisations.yml", "organizations.yml"),
+        ("--taxonomy", "taxonomy.yaml", "taxonomy.yml"),
+        ("--regulations", "regulation.yml", "regulations.yml"),
+    ],
+)
+def test_a_named_file_that_is_not_there_is_a_usage_error_not_a_silent_default(
+    kb, capsys, monkeypatch, option, name, present
+):
+    kb.problem()
+    kb.write(present, "{}\n")
+    monkeypatch.chdir(kb.root)
+    code, out, err = run(capsys, option, name, ".")
+    assert code == 2 and out == ""
+    assert f"'{name}' 不存在" in err and f"是否想写 '{present}'？" in err
+
+
 def test_invalid_format_exits_2(kb, capsys):
     kb.problem()
     code, out, err = run(capsys, str(kb.root), "--format", "xml")

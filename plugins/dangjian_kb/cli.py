@@ -86,6 +86,15 @@ def _check(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
+    register = (
+        None if args.register is None else root / args.register
+    )  # relative to the root, as organizations reads it
+    named = [("--taxonomy", args.taxonomy), ("--regulations", args.regulations), ("--register", register)]
+    for option, value in named:
+        problem = value is not None and sources.named_file_problem(option, value)
+        if problem:
+            print(f"用法错误：{problem}", file=sys.stderr)
+            return EXIT_USAGE
     try:
         kb = validate.load(root, args.taxonomy, args.today, args.regulations)
     except TaxonomyError as exc:

@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from dangjian_kb.check import rules_html, validate
+from dangjian_kb.check import rules_html, sources, validate
 from dangjian_kb.model import html_policy, rendering, urls
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.taxonomy import TaxonomyError
@@ -99,6 +99,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         if problem:  # before MkDocs cleans the site folder: a symlinked or misplaced one is never emptied
             raise PluginError(problem)
         self.today = self.config.today or dt.date.today()
+        self._check_named_files()
         # Stable addresses are the .html form of the content model, served or offline.
         config.use_directory_urls = False
         theme_dir = str(resources.files("dangjian_kb").joinpath("theme"))
@@ -118,6 +119,17 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.links = rendering.LinkContext()
         config.markdown_extensions.append(rendering.EntryLinks(self.links))
         return config
+
+    def _check_named_files(self) -> None:
+        """A register named in mkdocs.yml that is not there is an error, not a silent fallback to the
+        built-in one (the defaults may be absent: the built-in taxonomy, no register)."""
+        defaults = {name: option.default for name, option in DangjianKBConfig._schema}
+        for name in ("taxonomy", "synonyms", "regulations", "register"):
+            value = self.config[name]
+            if value != defaults[name]:
+                problem = sources.named_file_problem(f"mkdocs.yml 中 dangjian_kb 的 {name}", self.root / value, value)
+                if problem:
+                    raise PluginError(problem)
 
     @event_priority(-50)  # after the search plugin wrote its index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:

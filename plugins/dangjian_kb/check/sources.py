@@ -8,14 +8,13 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from dangjian_kb.check.suggest import closest
 from dangjian_kb.model.collection import ALL, Collection
 from dangjian_kb.model.findings import Finding
 
-MAX_BYTES = 1_000_000
+MAX_BYTES = 1_000_000  # a knowledge-base entry is a few KB; anything this big is a mistake
 # Characters that mean something in HTML, a shell or a URL, and invisible ones: not in a file name.
-UNSAFE_NAME = re.compile(
-    r"[<>\"'`\\|?*&#%{}\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
-)  # a knowledge-base entry is a few KB; anything this big is a mistake
+UNSAFE_NAME = re.compile(r"[<>\"'`\\|?*&#%{}\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 # Published as they are, so only types that cannot carry script, each recognized by its first bytes
 # (a secret renamed to .png is not an image). SVG is XML that can hold <script>: refused.
 ASSET_MAGIC: dict[str, tuple[bytes, ...]] = {
@@ -51,6 +50,21 @@ def root_problem(root: Path) -> str | None:
     if not any((root / coll.name).is_dir() for coll in ALL):
         return f"{root}: 不是知识库目录：其中没有 handbook/、problems/ 或 cases/ 文件夹。"
     return None
+
+
+def named_file_problem(option: str, path: Path, shown: str | None = None) -> str | None:
+    """Why a file the user named (an option, not the default) cannot be used, or None: a missing
+    register silently replaced by the built-in one (or by none) would check the wrong rules."""
+    if path.is_file():
+        return None
+    shown = shown or str(path)
+    if path.exists():
+        return f"{option} 指定的 '{shown}' 不是文件。请指定一个 YAML 文件。"
+    folder = path.parent if path.parent.is_dir() else None
+    names = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder else []
+    guess = closest(path.name, [n for n in names if n.endswith((".yml", ".yaml"))], cutoff=0.6)
+    hint = f"是否想写 '{Path(shown).with_name(guess)}'？" if guess else "请检查路径，或去掉这一项以使用默认文件。"
+    return f"{option} 指定的文件 '{shown}' 不存在。{hint}"
 
 
 def scan(root: Path) -> Scan:
