@@ -132,6 +132,13 @@ def test_item_ids_unique_across_standards(std_kb):
     assert found and all(f.path == "standards/other.yml" for f in found) and "standards/demo.yml" in found[0].message
 
 
+@pytest.mark.parametrize("sid", ["index", "demo-compare"])
+def test_an_id_that_would_overwrite_a_generated_page_is_refused(std_kb, sid):
+    std_kb.write(f"standards/{sid}.yml", VALID.replace("id: demo", f"id: {sid}").replace("DM-", "IX-"))
+    found = [f for f in std_kb.check().findings if f.path == f"standards/{sid}.yml" and f.code == "KB071"]
+    assert len(found) == 1 and f"'{sid}'" in found[0].message and "重名" in found[0].message
+
+
 def test_related_must_resolve_with_a_suggestion(std_kb):
     std_kb.edit(STD, "related: [HB-1.1, P-0001]", "related: [HB-1.1, P-0002]")
     f = one(std_kb, "KB077")

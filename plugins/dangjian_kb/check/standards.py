@@ -271,6 +271,13 @@ def build(data: _Map, rel: str, stem: str, ids: set[str], handbook_ids: set[str]
     sid = f.text("id", pattern=m.STANDARD_ID, hint="标准编号用小写字母、数字和连字符，如 'zhibu-daobiao'。")
     if sid and sid != stem:
         out.add("KB071", f.line("id"), f"标准编号 '{sid}' 与文件名 '{stem}' 不一致。请把文件改名为 '{sid}.yml'。")
+    if sid and (sid == "index" or sid.endswith(m.COMPARE_SUFFIX)):
+        out.add(
+            "KB071",
+            f.line("id"),
+            f"标准编号 '{sid}' 与网站自动生成的页面重名（标准总览 index、各标准的 '…{m.COMPARE_SUFFIX}' 对比页）。"
+            f"请换一个编号，如 '{sid.removesuffix(m.COMPARE_SUFFIX)}-biaozhun'。",
+        )
     title = f.text("title")
     total = f.integer("total")
     handbook = f.text("handbook", required=False)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 FOLDER = "standards"  # declared beside the Markdown collections; one ``<id>.yml`` per standard
 STANDARD_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+COMPARE_SUFFIX = "-compare"  # standards/<id>-compare.html is the standard's comparison page
 ITEM_ID = re.compile(r"[A-Z]{1,4}-\d{2,3}")
 ASPECT_ID = re.compile(r"[A-Z]{1,4}-[A-Z]")
 # The line a handbook section writes where the standard's table belongs (documented in README).

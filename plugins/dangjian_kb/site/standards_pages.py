@@ -24,7 +24,7 @@ def check_url(std_id: str) -> str:
 
 
 def compare_url(std_id: str) -> str:
-    return f"standards/{std_id}-compare.html"
+    return f"standards/{std_id}{m.COMPARE_SUFFIX}.html"
 
 
 class StandardPages:
