@@ -97,6 +97,39 @@ def test_superseded_by_must_name_a_registered_regulation(kb):
     assert "'dangfei-guiding-203' 不在登记表中" in f.message and "是否想写 'dangfei-guiding-2030'" in f.message
 
 
+def chained(last_status: str = "现行", last_successor: str = "") -> str:
+    """2008 revised by 2030, 2030 revised by a third document."""
+    tail = f"    status: {last_status}\n" + (f"    superseded_by: {last_successor}\n" if last_successor else "")
+    return (
+        REGISTER.replace(
+            "    date: 2008-02\n    status: 现行",
+            "    date: 2008-02\n    status: 已修订\n    superseded_by: dangfei-guiding-2030",
+        ).replace(
+            "    date: 2030-01\n    status: 现行\n",
+            "    date: 2030-01\n    status: 已修订\n    superseded_by: dangfei-2040\n",
+        )
+        + "  - id: dangfei-2040\n    title: 党费规定第三版\n    issuer: 中共中央组织部\n    date: 2040-01\n"
+        + tail
+    )
+
+
+def test_a_basis_revised_twice_points_to_the_document_in_force(kb):
+    write_register(kb, chained())
+    path = kb.section(basis=["dangfei-guiding-2008"])
+    f = kb.one("KB054")
+    assert f.line == kb.line(path, "basis:")
+    assert "《党费规定第三版》" in f.message and "改为 'dangfei-2040'" in f.message
+
+
+def test_a_revision_loop_is_an_error_naming_the_loop(kb):
+    findings = register_findings(kb, chained("已修订", "dangfei-guiding-2008"))
+    f = one(findings, "KB051")
+    assert "循环" in f.message and "'dangfei-2040'" in f.message and "'dangfei-guiding-2008'" in f.message
+    write_register(kb, chained("已修订", "dangfei-guiding-2008"))
+    kb.section(basis=["dangfei-guiding-2008"])
+    assert "现行文件为" not in kb.one("KB054").message  # no successor is named from a loop
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [

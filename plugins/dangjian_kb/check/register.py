@@ -228,3 +228,13 @@ def _check_successors(regs: list[Regulation], out: Collector) -> None:
             guess = closest(r.superseded_by, ids)
             fix = ask_or(guess, "请先在登记表中登记新文件。")
             out.add("KB051", r.line, f"制度 '{r.id}' 的 superseded_by '{r.superseded_by}' 不在登记表中。{fix}")
+    register = Register(regs, "")
+    for r in regs:
+        chain = register.chain(r)
+        if r.superseded_by and r.superseded_by != r.id and register.loops(chain) and r.id == min(x.id for x in chain):
+            path = " → ".join(f"'{x.id}'" for x in [*chain, register.by_id[chain[-1].superseded_by]])
+            out.add(
+                "KB051",
+                r.line,
+                f"制度的修订关系形成循环：{path}。请把循环中现行的那份文件改为 'status: 现行'，并删去它的 superseded_by。",
+            )

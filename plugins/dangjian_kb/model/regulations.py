@@ -63,7 +63,28 @@ class Register:
         return self.by_id.get(text) or self.by_title.get(text.removeprefix("《").removesuffix("》"))
 
     def successor(self, reg: Regulation) -> Regulation | None:
-        return self.by_id.get(reg.superseded_by) if reg.superseded_by else None
+        """The document that replaced ``reg`` as it stands now: ``superseded_by`` followed to the
+        document in force (A revised by B, B by C: C), or None when there is none or the chain
+        loops (check/register.py reports the loop)."""
+        chain = self.chain(reg)
+        if len(chain) == 1 or self.loops(chain):
+            return None
+        return chain[-1]
+
+    def chain(self, reg: Regulation) -> list[Regulation]:
+        """``reg`` and the documents its ``superseded_by`` leads to, up to one in force, a missing
+        one or a repeat."""
+        out = [reg]
+        while not (out[-1] is not reg and out[-1].is_current):
+            new = self.by_id.get(out[-1].superseded_by)
+            if new is None or new in out:
+                break
+            out.append(new)
+        return out
+
+    def loops(self, chain: list[Regulation]) -> bool:
+        last = chain[-1]
+        return not last.is_current and self.by_id.get(last.superseded_by) in chain
 
 
 @dataclass(frozen=True)
