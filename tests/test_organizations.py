@@ -208,6 +208,26 @@ def test_bad_dates_and_future_election(tmp_path):
     assert "KB064" in codes(load(tmp_path, ONE.replace("2024-05-20", "2027-01-01")))
 
 
+def test_an_unusable_level_does_not_hide_the_other_problems_of_the_item(tmp_path):
+    f = load(tmp_path, ONE.replace("level: 党委", "level: 支部") + "    term: 2\n").findings
+    assert {"KB061", "KB065"} <= {x.code for x in f}
+
+
+def test_impossible_dates_are_named(tmp_path):
+    f = load(tmp_path, ONE.replace("2024-05-20", "0001-01-01")).findings
+    assert "KB064" in {x.code for x in f} and "1921" in next(x for x in f if x.code == "KB064").message
+    assert not any("天" in x.message and "0001" in x.message for x in f)  # no '已过 738855 天'
+    f = load(tmp_path, TEMP.replace("ends: 2026-05-31", "ends: 2025-01-01"), today=D(2025, 6, 1)).findings
+    ends = [x for x in f if x.code == "KB064"]
+    assert len(ends) == 1 and "'2025-01-01'" in ends[0].message and "'2025-03-01'" in ends[0].message
+
+
+def test_values_are_quoted_as_written_never_as_python(tmp_path):
+    f = load(tmp_path, ONE.replace("name: 测试党委", "name: [列表, 名字]")).findings
+    assert any("[列表, 名字]" in x.message for x in f)
+    assert not any("['" in x.message for x in f)
+
+
 @pytest.mark.parametrize("term", ["2", "6", "三年", "true"])
 def test_term_out_of_range(tmp_path, term):
     assert codes(load(tmp_path, ONE + f"    term: {term}\n")) == ["KB065"]
@@ -270,6 +290,11 @@ TREE = """organizations:
 def test_unknown_parent_suggests_an_id(tmp_path):
     f = load(tmp_path, TREE.replace("parent: ORG-010", "parent: ORG-01O")).findings
     assert [x.code for x in f] == ["KB063"] and "是否想写 'ORG-010'" in f[0].message
+
+
+def test_a_parent_written_as_a_name_suggests_its_id(tmp_path):
+    f = load(tmp_path, TREE.replace("parent: ORG-010", "parent: 第一党总支", 1)).findings
+    assert [x.code for x in f] == ["KB063"] and "是否想写 'ORG-010'" in f[0].message, f
 
 
 def test_circular_parent(tmp_path):

@@ -34,6 +34,7 @@ from dangjian_kb.model.organizations import (
 )
 
 ID_PATTERN = re.compile(r"ORG-[0-9]{3,}")
+FOUNDED = dt.date(1921, 7, 1)  # no Party organization was elected before the Party was founded
 FIELDS = ("id", "name", "level", "type", "parent", "elected", "term", "adjusted", "ends", "note")
 ADJUST_FIELDS = ("date", "document", "reason")
 TOP_FIELDS = ("organizations", "public_numbers", "note")
@@ -204,7 +205,13 @@ def _parse(text: str, rules: TermRules, today: dt.date, out: Collector) -> list[
 
 
 def _show(value: object) -> str:
-    text = str(value)
+    """A value as the contributor wrote it in YAML (a list as [a, b], never a Python repr)."""
+    if isinstance(value, list):
+        text = "[" + ", ".join(_show(v).strip("'") for v in value) + "]"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k}: {_show(v).strip(chr(39))}" for k, v in value.items()) + "}"
+    else:
+        text = str(value)
     return "'" + (text if len(text) <= 40 else text[:40] + "…") + "'"
 
 
@@ -266,8 +273,16 @@ def _organization(
             "KB064", at("elected", line), f"换届日期 '{elected}' 晚于今天（{today}）。请填写已经召开的党员大会日期。"
         )
         elected = None
+    if elected is not None and elected < FOUNDED:
+        out.add("KB064", at("elected", line), f"换届日期 '{elected}' 早于中国共产党成立（1921 年）。请核对年份。")
+        elected = None
     ends = _date(item.get("ends"), "ends", at("ends", line), out, "结束日期")
+    if ends is not None and elected is not None and ends <= elected:
+        out.add("KB064", at("ends", line), f"结束日期 '{ends}' 不晚于成立日期 '{elected}'。请核对这两个日期。")
+        ends = None
     if org_id is None or name is None or level is None or org_type is None:
+        if level != TEMPORARY:  # the term is still checked: one run reports every problem of the item
+            _term_years(item.get("term"), at("term", line), rules, out)
         return None
     temporary = level == TEMPORARY
     term, source = _term(item, level, org_type, temporary, at("term", line), rules, out)
@@ -318,8 +333,16 @@ def _term(
         if value is not None:
             out.add("KB065", line, "临时党支部不设任期，term 不适用。请删去 term，用 ends 写明结束日期。")
         return None, default.source if default else ""
-    if value is None:
+    years = _term_years(value, line, rules, out)
+    if years is None:
         return (default.years, default.source) if default else (None, "")
+    return years, "本组织设定（经上级党组织批准）"
+
+
+def _term_years(value: object, line: int, rules: TermRules, out: Collector) -> int | None:
+    """``term`` when it is a whole number of years within the rules' range, else None (reported)."""
+    if value is None:
+        return None
     if isinstance(value, bool) or not isinstance(value, int) or not rules.term_min <= value <= rules.term_max:
         out.add(
             "KB065",
@@ -327,8 +350,8 @@ def _term(
             f"任期 {_show(value)} 不在 {rules.term_min}–{rules.term_max} 年之内（{rules.term_range_source}）。"
             f"请写整数年数，或删去 term 使用默认值。",
         )
-        return (default.years, default.source) if default else (None, "")
-    return value, "本组织设定（经上级党组织批准）"
+        return None
+    return value
 
 
 def _adjustment(
@@ -400,11 +423,10 @@ def _check_cross(register: Register, out: Collector) -> None:
             continue
         parent = seen_id.get(o.parent)
         if parent is None:
-            out.add(
-                "KB063",
-                o.line,
-                f"'{o.name}' 的上级 '{o.parent}' 不在台账中。{did_you_mean(o.parent, [i for i in ids if i != o.id])}",
-            )
+            named = seen_name.get(o.parent)
+            parents = [p.id for p in register.organizations if p.id != o.id and p.level in ("党委", "党总支")]
+            hint = f"上级要写编号：是否想写 '{named.id}'？" if named else did_you_mean(o.parent, parents or ids)
+            out.add("KB063", o.line, f"'{o.name}' 的上级 '{o.parent}' 不在台账中。{hint}")
         elif parent.level not in ("党委", "党总支"):
             out.add(
                 "KB063",
