@@ -146,6 +146,32 @@ def test_field_declaration_errors(kb, fields, message):
     assert all("Traceback" not in m for m in messages)
 
 
+def test_each_field_problem_is_reported_on_its_own_item_line(kb):
+    fields = [
+        *FIELDS,
+        {"key": "中文键", "label": "中文"},
+        {"key": "org_name", "label": "重复"},
+        "字符串字段",
+        {"label": "无键"},
+    ]
+    rel = template(kb, fields=fields)
+    by_message = {f.message: f.line for f in kb.findings("KB083")}
+    lines = (kb.root / rel).read_text("utf-8").split("\n")
+    line_of = {m: lines[n - 1] for m, n in by_message.items()}
+    assert any("key '中文键' 无效" in m and "中文键" in line for m, line in line_of.items()), line_of
+    second = [n for n, line in enumerate(lines, 1) if line.endswith("key: org_name")][1]
+    assert any("重复声明" in m and by_message[m] == second for m in by_message), by_message
+    assert any("应为 key、label" in m and "字符串字段" in line for m, line in line_of.items()), line_of
+    assert any("缺少 key" in m and "无键" in line for m, line in line_of.items()), line_of
+    assert not any("None" in m for m in by_message)
+
+
+def test_full_width_braces_are_named_with_the_placeholder_meant(kb):
+    rel = template(kb, body=BODY.replace("采用{{way}}方式。", "采用{{way}}方式，｛｛org_name｝｝负责。"))
+    f = kb.one("KB082")
+    assert f.line == kb.line(rel, "｛｛org_name｝｝") and "是否想写 '{{org_name}}'？" in f.message
+
+
 @pytest.mark.parametrize(
     "old, new, message",
     [

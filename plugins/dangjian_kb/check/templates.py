@@ -18,7 +18,9 @@ from dangjian_kb.model.syntax import lines_outside_code
 
 _BRACED = re.compile(r"\{\{(.*?)\}\}")
 _FIELD_KEYS = ("key", "label", "kind", "example", "options")
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+_ITEM = re.compile(r"( *)-(?: |$)")
+_WIDE_BRACED = re.compile(r"[｛{][｛{][^｛｝{}]*[｝}][｝}]")
 MAX_FIELDS = 60
 
 
@@ -73,16 +75,14 @@ def check_fields(value: object, line: int, text: str, out: Collector) -> tuple[F
         return ()
     fields: list[Field] = []
     seen: set[str] = set()
+    starts = _item_lines(text, line)
     for n, item in enumerate(value[:MAX_FIELDS], start=1):
-        field = _one_field(n, item, line, text, out)
+        at = starts[n - 1] if len(starts) == len(value) else line
+        field = _one_field(n, item, at, out)
         if field is None:
             continue
         if field.key in seen:
-            out.add(
-                "KB083",
-                _item_line(text, line, field.key),
-                f"字段 '{field.key}' 重复声明。每个字段只声明一次，请删除重复的一项。",
-            )
+            out.add("KB083", at, f"字段 '{field.key}' 重复声明。每个字段只声明一次，请删除重复的一项。")
             continue
         seen.add(field.key)
         fields.append(field)
@@ -91,21 +91,28 @@ def check_fields(value: object, line: int, text: str, out: Collector) -> tuple[F
     return tuple(fields)
 
 
-def _one_field(n: int, item: object, line: int, text: str, out: Collector) -> Field | None:
+def _one_field(n: int, item: object, at: int, out: Collector) -> Field | None:
+    """The field declared by item ``n`` of the list, which starts on line ``at``, or None (reported)."""
     if not isinstance(item, dict):
         out.add(
             "KB083",
-            line,
+            at,
             f"fields 第 {n} 项应为 key、label、kind 等组成的映射，现在是 '{_short(item)}'。请写成 '- {{key: org_name, label: 党组织名称, kind: text}}'。",
         )
         return None
     key = item.get("key")
+    if key is None:
+        out.add(
+            "KB083",
+            at,
+            f"fields 第 {n} 项缺少 key。请加 'key: org_name'（英文字段名，正文里写成 '{{{{org_name}}}}'）。",
+        )
+        return None
     if not isinstance(key, str) or not KEY.fullmatch(key.strip()):
         fix = "字段名只能用英文字母、数字和下划线，且不以数字开头，如 'org_name'；中文名称写在 label 中。"
-        out.add("KB083", line, f"fields 第 {n} 项的 key '{_short(key)}' 无效。{fix}")
+        out.add("KB083", at, f"fields 第 {n} 项的 key '{_short(key)}' 无效。{fix}")
         return None
     key = key.strip()
-    at = _item_line(text, line, key)
     for extra in item:
         if str(extra) not in _FIELD_KEYS:
             guess = closest(str(extra), list(_FIELD_KEYS), cutoff=0.6)
@@ -179,6 +186,23 @@ def _item_line(text: str, fields_line: int, key: str) -> int:
     return fields_line
 
 
+def _item_lines(text: str, fields_line: int) -> list[int]:
+    """The line each item of a block list under ``fields:`` starts on (``- …`` at the list's
+    indentation), up to the next top-level key; [] for a flow list written on one line."""
+    lines = text.split("\n")
+    out: list[int] = []
+    indent = None
+    for i in range(fields_line, len(lines)):
+        line = lines[i]
+        if line.strip() in ("---", "...") or (line[:1].strip() and not line.startswith("-")):
+            break  # the end of the front matter, or the next key
+        m = _ITEM.match(line)
+        if m and (indent is None or len(m[1]) == indent):
+            indent = len(m[1])
+            out.append(i + 1)
+    return out
+
+
 def _short(value: object, limit: int = 30) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[:limit] + "…"
@@ -192,6 +216,11 @@ def check_placeholders(body: str, line0: int, fields: tuple[Field, ...], out: Co
     declared = {f.key: f for f in fields}
     used: set[str] = set()
     for i, line, in_code in lines_outside_code(body):
+        if not in_code and ("｛" in line or "｝" in line):
+            for m in _WIDE_BRACED.finditer(line):
+                if "｛" in m[0] or "｝" in m[0]:
+                    meant = m[0].replace("｛", "{").replace("｝", "}")
+                    out.add("KB082", line0 + i, f"占位符 '{m[0]}' 用了全角花括号。是否想写 '{meant}'？")
         if in_code or ("{" not in line and "}" not in line):
             continue
         lineno = line0 + i
