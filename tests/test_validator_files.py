@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import pytest
@@ -302,6 +303,18 @@ def test_symlink_loop_inside_the_repository_is_read_once(kb):
     result = kb.check()
     assert [e.id for e in result.entries] == ["P-0001"]
     assert "KB016" not in [f.code for f in result.findings]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_broken_and_looping_links_are_named_in_chinese(kb):
+    kb.problem()
+    (kb.root / "problems" / "P-0002-失效.md").symlink_to(kb.root / "problems" / "没有这个文件.md")
+    (kb.root / "problems" / "P-0003-甲.md").symlink_to(kb.root / "problems" / "P-0004-乙.md")
+    (kb.root / "problems" / "P-0004-乙.md").symlink_to(kb.root / "problems" / "P-0003-甲.md")
+    found = {f.path: f for f in kb.findings()}
+    assert "不存在" in found["problems/P-0002-失效.md"].message
+    assert "循环" in found["problems/P-0003-甲.md"].message and "循环" in found["problems/P-0004-乙.md"].message
+    assert not any(re.search("[A-Za-z]{4,}", f.message.replace("KB0", "")) for f in found.values())
 
 
 def test_unreadable_file_is_reported(kb):

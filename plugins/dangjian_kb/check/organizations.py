@@ -18,7 +18,7 @@ import yaml
 from dangjian_kb.check import privacy
 from dangjian_kb.check.frontmatter import _Loader
 from dangjian_kb.check.suggest import ask_or, closest, did_you_mean
-from dangjian_kb.model import dates, yamlsafe
+from dangjian_kb.model import dates, os_reason, yamlsafe
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Collector, Finding
 from dangjian_kb.model.organizations import (
@@ -108,7 +108,7 @@ def _read(file: Path, out: Collector) -> str | None:
             return None
         raw = file.read_bytes()
     except OSError as exc:
-        out.add("KB060", 0, f"无法读取换届台账文件（{exc.strerror or exc}）。请确认文件存在且有读取权限。")
+        out.add("KB060", 0, f"无法读取换届台账文件（{os_reason.describe(exc)}）。请确认文件存在且有读取权限。")
         return None
     try:
         return raw.decode("utf-8-sig")

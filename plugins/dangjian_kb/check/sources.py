@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dangjian_kb.check.suggest import closest
+from dangjian_kb.model import os_reason
 from dangjian_kb.model.collection import ALL, Collection
 from dangjian_kb.model.findings import Finding
 
@@ -101,7 +103,7 @@ def _walk(
     try:
         items = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
-        out.findings.append(Finding(rel_dir, 0, "KB036", f"无法读取文件夹（{exc.strerror}）。请检查权限。"))
+        out.findings.append(Finding(rel_dir, 0, "KB036", f"无法读取文件夹（{os_reason.describe(exc)}）。请检查权限。"))
         return
     for item in items:
         if item.name.startswith("."):
@@ -116,6 +118,11 @@ def _walk(
                     "KB044",
                     f"文件名含有不允许的字符 '{bad[0]}'，未读取、不发布。请改名，只用汉字、字母、数字、- 和 _。",
                 )
+            )
+            continue
+        if item.is_symlink() and _loops(Path(item.path)):
+            out.findings.append(
+                Finding(rel, 0, "KB042", "符号链接互相指向，形成循环，无法读取。请删除这个链接，或把文件本身放入仓库。")
             )
             continue
         if item.is_symlink() and not any(_inside(home, Path(item.path)) for home in homes):
@@ -172,7 +179,7 @@ def _kind(item: os.DirEntry) -> str:
     try:
         mode = os.stat(item.path).st_mode
     except OSError as exc:
-        return f"无法访问：{exc.strerror}"
+        return f"无法访问：{os_reason.describe(exc)}"
     if stat.S_ISREG(mode):
         return "file"
     if stat.S_ISDIR(mode):
@@ -190,7 +197,7 @@ def _asset(rel: str, path: Path, suffix: str, out: Scan) -> None:
         with path.open("rb") as fh:
             head = fh.read(16)
     except OSError as exc:
-        out.findings.append(Finding(rel, 0, "KB036", f"无法读取文件（{exc.strerror}）。请检查文件权限。"))
+        out.findings.append(Finding(rel, 0, "KB036", f"无法读取文件（{os_reason.describe(exc)}）。请检查文件权限。"))
         return
     if size > MAX_ASSET_BYTES:
         out.findings.append(
@@ -230,7 +237,7 @@ def _read(rel: str, item: os.DirEntry, coll: Collection, out: Scan) -> None:
         with open(item.path, "rb", buffering=0) as fh:
             raw = fh.read()
     except OSError as exc:
-        out.findings.append(Finding(rel, 0, "KB036", f"无法读取文件（{exc.strerror}）。请检查文件权限。"))
+        out.findings.append(Finding(rel, 0, "KB036", f"无法读取文件（{os_reason.describe(exc)}）。请检查文件权限。"))
         return
     text = decode(raw)
     if text is None:
@@ -274,6 +281,16 @@ def _looks_utf16(head: bytes) -> bool:
         printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
         if text and printable / len(text) > 0.95 and "\x00" not in text:
             return True
+    return False
+
+
+def _loops(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11, 3.12
+        return True
+    except OSError as exc:  # 3.13 raises OSError(ELOOP)
+        return exc.errno == errno.ELOOP
     return False
 
 

@@ -17,8 +17,8 @@ import yaml
 
 from dangjian_kb.check.frontmatter import _Loader
 from dangjian_kb.check.suggest import did_you_mean
+from dangjian_kb.model import os_reason, yamlsafe
 from dangjian_kb.model import standards as m
-from dangjian_kb.model import yamlsafe
 from dangjian_kb.model.entry import Entry
 from dangjian_kb.model.findings import Collector, Finding
 from dangjian_kb.model.syntax import lines_outside_code
@@ -76,7 +76,7 @@ def read_file(path: Path, rel: str, ids: set[str], handbook_ids: set[str], out: 
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        out.add("KB070", 0, f"无法读取文件（{exc.strerror or exc}）。请检查文件权限。")
+        out.add("KB070", 0, f"无法读取文件（{os_reason.describe(exc)}）。请检查文件权限。")
         return None
     if len(raw) > MAX_BYTES:
         out.add("KB070", 0, f"文件有 {len(raw)} 字节，超过 1 MB。请拆分为多个标准。")
