@@ -85,6 +85,12 @@ def test_wikilink_with_text_to_a_missing_id(kb):
     assert f.line == kb.line(rel, "[[HB-9.9|") and "'[[HB-9.9]]'" in f.message
 
 
+def test_a_full_width_bar_in_a_wikilink_suggests_the_half_width_one(kb):
+    kb.problem("P-0002")
+    kb.problem(body=with_text("参见 [[P-0002｜另一个问题]]。"))
+    assert "是否想写 '[[P-0002|另一个问题]]'？" in kb.one("KB026").message
+
+
 def test_wikilinks_to_existing_ids_are_fine(kb):
     kb.chapter()
     kb.problem("P-0002")

@@ -84,6 +84,11 @@ def _check_entry_links(e: Entry, ids: set[str], by_rel: dict[str, Entry]) -> lis
 def _fix(target: str, ids: set[str]) -> str:
     # Only a spelling that normalizes to an existing id is worth suggesting: 'HB-1.3' for a
     # missing 'HB-1.4' would send the writer to the wrong section.
+    if "｜" in target:  # the display text after a full-width bar: the id is before it
+        head, _, text = target.partition("｜")
+        head = next((g for c in ALL if (g := normalized_id(head.strip(), c)) and g in ids), head.strip())
+        if head in ids:
+            return f"是否想写 '[[{head}|{text.strip()}]]'？（编号和显示文字之间用半角竖线 |）"
     guess = next((g for c in ALL if (g := normalized_id(target, c)) and g in ids), None)
     return ask_or(guess, "请检查编号，或先添加该条目。")
 
