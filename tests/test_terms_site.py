@@ -197,6 +197,23 @@ def test_a_register_named_in_mkdocs_yml_that_is_not_there_fails_the_build(kb_fac
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    "option, value, said",
+    [
+        ("overdue_error", "是", "应写 true 或 false；现为 '是'"),
+        ("taxonomy", ["a", "b"], "应为一个文件名（相对知识库根目录），如 'taxonomy.yml'；现为 '[a, b]'"),
+        ("today", "2026-6-1", "日期 '2026-6-1' 格式不对"),
+    ],
+)
+def test_a_wrong_plugin_option_is_named_in_chinese(kb_factory, option, value, said):
+    kb = kb_factory("terms-option")
+    kb.problem()
+    configure(kb, **{option: value})
+    result = build(kb.root)
+    assert result.returncode != 0 and f"'{option}'" in result.output and said in result.output, result.output
+    assert "Traceback" not in result.output and "Expected type" not in result.output
+
+
 # ---------------------------------------------------------------- in the browser
 
 

@@ -58,20 +58,53 @@ class _DateOption(c.BaseConfigOption[dt.date]):
             raise base.ValidationError(f"日期 '{value}' 格式不对，应写成 YYYY-MM-DD，如 2026-06-01。") from None
 
 
+def _as_written(value: object) -> str:
+    """An option value as YAML shows it ([a, b], not a Python list)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_as_written, value)) + "]"
+    return str(value)
+
+
+class _FileOption(c.Type):
+    """A file name relative to the root; anything but one line of text is a Chinese error."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str) or not value.strip() or "\n" in value:
+            raise base.ValidationError(
+                f"应为一个文件名（相对知识库根目录），如 '{self.default}'；现为 '{_as_written(value)}'。"
+            )
+        return value.strip()
+
+
+class _FlagOption(c.Type):
+    """true or false; YAML reads 是/否 as text, so the message says what to write."""
+
+    def __init__(self) -> None:
+        super().__init__(bool, default=False)
+
+    def run_validation(self, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise base.ValidationError(f"应写 true 或 false；现为 '{_as_written(value)}'。")
+        return value
+
+
 class DangjianKBConfig(base.Config):
     root = c.Dir(exists=True, default=".")
     """Knowledge-base root (holding handbook/, problems/, cases/), relative to mkdocs.yml."""
-    taxonomy = c.Type(str, default="taxonomy.yml")
+    taxonomy = _FileOption("taxonomy.yml")
     """Taxonomy file relative to the root; the shipped five focuses when it does not exist."""
-    synonyms = c.Type(str, default="synonyms.yml")
+    synonyms = _FileOption("synonyms.yml")
     """Synonym groups for the finder, relative to the root; the shipped list when it does not exist."""
-    regulations = c.Type(str, default="regulations.yml")
+    regulations = _FileOption("regulations.yml")
     """Register of regulations (制度依据) relative to the root; without it basis stays free text."""
     today = c.Optional(_DateOption())
     """Fixed 'today' (a YAML date, 2026-06-01) for review dates; for reproducible builds and tests."""
-    register = c.Type(str, default="organizations.yml")
+    register = _FileOption("organizations.yml")
     """Organization register (换届提醒), relative to the root; the page says how to start one when missing."""
-    overdue_error = c.Type(bool, default=False)
+    overdue_error = _FlagOption()
     """An organization whose term has ended fails the build (KB068) instead of being shown only."""
 
 
