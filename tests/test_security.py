@@ -165,6 +165,11 @@ BODY: list[tuple[str, str]] = [
     ("remote-audio-source", '<audio><source src="https://x{n}.invalid/a.mp3"></audio>'),
     ("remote-iframe", '<iframe src="https://x{n}.invalid/"></iframe>'),
     ("remote-srcset", '<img src="img/ok.png" srcset="https://x{n}.invalid/a.png 2x">'),
+    # headings: their text also reaches the table of contents the theme prints unescaped
+    ("heading-abrupt-comment", '### 注意 <!--><img alt=">" src=x onerror=alert({n})// "-->\n\n说明。'),
+    ("heading-bang-comment", "### 注意 <!-- a --!><img src=x onerror=alert({n})>\n\n说明。"),
+    ("heading-img", "### 注意 <img src=x onerror=alert({n})>\n\n说明。"),
+    ("heading-svg", "### 注意 <svg/onload=alert({n})>\n\n说明。"),
 ]
 
 # Front-matter payloads: (label, kind, field, value as typed after "field: ").
@@ -357,8 +362,12 @@ def write_payload_kb(kb: KBBuilder) -> None:
     configure(kb)
     kb.write(
         "docs/extra.md",
-        "# 附加页面\n\n<img src=x onerror=alert(1901)>\n\n[点击](javascript:alert(1902))\n\n段落\n{ onmouseover=alert(1903) }\n",
+        "# 附加页面\n\n<img src=x onerror=alert(1901)>\n\n[点击](javascript:alert(1902))\n\n段落\n{ onmouseover=alert(1903) }\n"
+        "\n## 小节 <img src=x onerror=alert(1904)>\n\n文字。\n",
     )
+    # its title is printed in the nav of every page and in the header
+    kb.write("docs/titled.md", "---\ntitle: 'X<img src=x onerror=\"alert(1905)\">'\n---\n\n正文。\n")
+    kb.write("docs/h1-titled.md", "# 标题 <svg/onload=alert(1906)>\n\n正文。\n")
 
 
 @pytest.fixture(scope="module")
@@ -419,7 +428,7 @@ def test_published_inert(p: Payload, served):
 
 def test_docs_pages_inert(served):
     _, violations = served
-    mine = [str(v) for v in violations if any(mentions(v, n) for n in (1901, 1902, 1903))]
+    mine = [str(v) for v in violations if any(mentions(v, n) for n in range(1901, 1907))]
     assert mine == [], "\n".join(mine)
 
 

@@ -190,6 +190,36 @@ def test_symlinked_secret_refused_and_not_published(tmp_path, target):
     assert b"Traceback" not in proc.stderr
 
 
+def test_docs_symlinks_out_of_the_repository_are_refused_and_never_published(tmp_path):
+    kb = _secret_kb(tmp_path)
+    outdir = tmp_path / "outdir"
+    outdir.mkdir()
+    (outdir / "x.txt").write_text(f"TOKEN={SECRET}\n")
+    (kb.root / "docs" / "leak.txt").symlink_to(tmp_path / "outside.env")
+    (kb.root / "docs" / "leakpage.md").symlink_to(tmp_path / "outside.env")
+    (kb.root / "docs" / "outdir").symlink_to(outdir, target_is_directory=True)
+    (kb.root / "docs" / "inside.md").symlink_to(kb.root / "docs" / "index.md")  # inside: fine
+    proc = run_cli(["check", str(kb.root)], timeout=60)
+    out = proc.stdout.decode()
+    assert proc.returncode == 1, out
+    for rel in ("docs/leak.txt", "docs/leakpage.md", "docs/outdir"):
+        assert f"{rel}: KB011" in out, out
+    assert "docs/inside.md" not in out
+    site = kb.root / "site"
+    result = build_serving(kb.root, site)
+    assert result.ran_or_refused, result.error
+    leaked = [p for p in site.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
+    assert leaked == [], leaked
+    refused = subprocess.run(
+        [PY, "-m", "mkdocs", "build", "-q", "-f", str(kb.root / "mkdocs.yml"), "-d", str(tmp_path / "s2")],
+        capture_output=True,
+        text=True,
+        env=run_env(),
+        timeout=300,
+    )
+    assert refused.returncode != 0 and "KB011" in refused.stderr + refused.stdout
+
+
 def test_symlinked_content_folder_refused_and_not_read(tmp_path):
     kb = _secret_kb(tmp_path)
     outside = tmp_path / "outside_cases"

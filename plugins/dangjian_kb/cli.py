@@ -101,7 +101,9 @@ def _check(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     kb.findings = sorted(
-        kb.findings + organizations.findings(root, args.register, args.today, args.overdue_error, kb.entries)
+        kb.findings
+        + organizations.findings(root, args.register, args.today, args.overdue_error, kb.entries)
+        + sources.outside_links(root, root / "docs")
     )
     if args.format == "json":
         print(report.as_json(kb.findings, len(kb.entries)))

@@ -204,6 +204,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             # site-wide search so that results are the entries themselves.
             self._add(files, config, page.src_uri, page.title, "")
             self.generated[page.src_uri] = page
+        self._drop_outside(files)
         self._add_package_assets(files, config)
         for uri, data in self.terms.calendars(self.stamp.built).items():
             self._add_file(files, config, uri, data)
@@ -275,6 +276,15 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self._finder_script, "utf-8")
 
+    def _drop_outside(self, files: Files) -> None:
+        """Under `serve` the build goes on: a docs/ file reached through a link out of the
+        repository is still never published."""
+        links = [self.root / f.path for f in self.outside]
+        for file in list(files):
+            src = Path(file.abs_src_path) if file.abs_src_path else None
+            if src is not None and any(src == link or link in src.parents for link in links):
+                files.remove(file)
+
     @staticmethod
     def _add_package_assets(files: Files, config: MkDocsConfig) -> None:
         """Stylesheets and scripts ship in the package, so the site needs no network."""
@@ -299,7 +309,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.terms = terms_mod.Terms.load(
             self.root, self.config.register, self.today, self.config.overdue_error, kb.entries
         )
-        kb.findings = sorted(kb.findings + self.terms.build_findings)  # statuses are on the page instead
+        self.outside = sources.outside_links(self.root, Path(self.docs_dir))
+        # statuses are on the page instead
+        kb.findings = sorted(kb.findings + self.terms.build_findings + self.outside)
         for finding in kb.warnings:
             log.warning(str(finding))
         if kb.errors:
@@ -350,7 +362,24 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         return markdown
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Every page leaves here through the allowlist sanitizer, whatever the checker said."""
+        """Every page leaves here through the allowlist sanitizer, whatever the checker said; so do
+        the strings the theme prints beside it (its title in the nav, its table of contents)."""
+        content = self._content(html_text, page)
+        self._safe_chrome(page)
+        return content
+
+    def _safe_chrome(self, page: Page) -> None:
+        """The theme prints ``page.title`` and every ``page.toc`` title as HTML, unescaped: each
+        becomes its text alone (a heading's markup, a docs/ page's front-matter title)."""
+        if page.file.src_uri not in self.titles and page.title:  # ours are escaped already
+            page.meta["title"] = html_policy.text(page.title)
+        items = list(page.toc)
+        while items:
+            item = items.pop()
+            item.title = html_policy.text(item.title)
+            items.extend(item.children)
+
+    def _content(self, html_text: str, page: Page) -> str:
         src = page.file.src_uri
         entry = self.entries_by_src.get(src)
         if entry is not None:

@@ -61,6 +61,11 @@ def too_complex(body: str) -> str | None:
 _SCRIPTISH = re.compile(r"<[a-zA-Z!/][^<>\n]{0,300}?(?:\bon[a-z]{2,}\s*=|(?:java|vb)script\s*:)", re.I)
 
 
+# Comments that HTML parsers end differently (an empty comment closed at once, one closed by
+# '--!>'): what a checker reads as a comment, a browser or the table of contents may not.
+_ODD_COMMENT = re.compile(r"<!--->|<!-->|--!>")
+
+
 def check_body(body: str, line0: int, out: Collector) -> None:
     complex_ = too_complex(body)
     if complex_:
@@ -70,10 +75,20 @@ def check_body(body: str, line0: int, out: Collector) -> None:
         return
     reported = _check_rendered(body, line0, out)
     for i, line, in_code in syntax.lines_outside_code(body):
-        if not in_code and "<" in line and line0 + i not in reported:
-            m = _SCRIPTISH.search(syntax.without_code_spans(line))
-            if m:
-                out.add("KB029", line0 + i, f"正文含有脚本写法 '{_short(m[0])}'。{_FIX}")
+        if in_code or line0 + i in reported or ("<" not in line and "--!>" not in line):
+            continue
+        text = syntax.without_code_spans(line)
+        odd = _ODD_COMMENT.search(text)
+        m = _SCRIPTISH.search(text)
+        if odd:
+            out.add(
+                "KB029",
+                line0 + i,
+                f"HTML 注释写法 '{odd[0]}' 在浏览器和转换程序里含义不同，后面的内容可能被当作代码。"
+                "注释请写成 '<!-- 说明 -->'，或删除。",
+            )
+        elif m:
+            out.add("KB029", line0 + i, f"正文含有脚本写法 '{_short(m[0])}'。{_FIX}")
 
 
 def _check_rendered(body: str, line0: int, out: Collector) -> set[int]:

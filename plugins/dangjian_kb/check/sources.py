@@ -69,6 +69,27 @@ def named_file_problem(option: str, path: Path, shown: str | None = None) -> str
     return f"{option} 指定的文件 '{shown}' 不存在。{hint}"
 
 
+def outside_links(root: Path, folder: Path) -> list[Finding]:
+    """KB011 for each symlink under ``folder`` (docs/: MkDocs follows them) that leads out of the
+    repository, and for ``folder`` itself: a pull request can carry a link to ../.env."""
+    root = root.resolve()
+    out: list[Finding] = []
+
+    def refuse(path: Path, what: str) -> None:
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        out.append(Finding(rel, 0, "KB011", f"{what}指向仓库之外，已拒绝读取和发布。请把文件本身放入仓库。"))
+
+    if folder.is_symlink() and not _inside(root, folder):
+        refuse(folder, "网站页面文件夹是符号链接，")
+        return out
+    for dirpath, dirnames, filenames in os.walk(folder):  # links to folders are not walked into
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            if path.is_symlink() and (_loops(path) or not _inside(root, path)):
+                refuse(path, "符号链接")
+    return sorted(out)
+
+
 def scan(root: Path) -> Scan:
     root = root.resolve()
     result = Scan([], [], [])

@@ -99,6 +99,15 @@ def clean_generated(fragment: str) -> str:
     return _GENERATED.clean(fragment)
 
 
+_TEXT = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"}, attributes={}, strip_comments=True)
+
+
+def text(fragment: str) -> str:
+    """The text of an HTML fragment, escaped, every tag and comment dropped: for the strings a
+    theme prints as HTML outside the page body (titles in the nav and the table of contents)."""
+    return _TEXT.clean(str(fragment))
+
+
 def clean_around(fragment: str, slot: re.Pattern[str], fill) -> str:
     """``fragment`` sanitized as content, except where ``slot`` matches: there ``fill(match)`` (a block
     the package renders itself) is put in, sanitized as a generated block."""
