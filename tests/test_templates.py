@@ -302,6 +302,15 @@ def word_of(kb: KBBuilder) -> docx.document.Document:
     return docx.Document(io.BytesIO(data)), data
 
 
+def test_a_control_character_never_stops_the_word_files():
+    """check refuses it (KB001), but under `serve` the template is still written."""
+    fields = tuple(doc_mod.Field(f["key"], f["label"] + "\x01", f.get("kind", "text")) for f in FIELDS)
+    files = docx_export.build_all([("templates/T-0001.docx", "标题\x1b", BODY.replace("本支部", "本\x01支部"), fields)])
+    with zipfile.ZipFile(io.BytesIO(files["templates/T-0001.docx"])) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert "本支部" in xml and "\x01" not in xml
+
+
 def test_word_file_has_the_gongwen_page_and_highlighted_fields(kb):
     template(kb)
     word, data = word_of(kb)

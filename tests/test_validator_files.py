@@ -189,7 +189,7 @@ def test_yaml_alias_bomb_is_refused_fast(kb):
     start = time.perf_counter()
     f = kb.one("KB008")
     assert time.perf_counter() - start < 2
-    assert f.line == 2 and "别名" in f.message and "直接写出" in f.message
+    assert f.line == 4 and "别名" in f.message and "直接写出" in f.message  # the first alias, not the fence
 
 
 def test_value_starting_with_an_asterisk_is_refused_with_quoting_advice(kb):
@@ -209,7 +209,7 @@ def test_deep_nesting_is_refused_without_crash(kb, field, depth):
 
 def test_unclosed_deep_nesting_is_refused_without_crash(kb):
     kb.write("problems/P-0001-示例.md", "---\nid: P-0001\ntitle: " + "[" * 5000 + "\n---\n")
-    assert kb.codes() == ["KB004"]
+    assert kb.codes() == ["KB004", "KB021", "KB021", "KB021"]  # the (empty) body is checked all the same
 
 
 def test_control_character_is_reported_and_removed(kb):
@@ -315,6 +315,15 @@ def test_broken_and_looping_links_are_named_in_chinese(kb):
     assert "不存在" in found["problems/P-0002-失效.md"].message
     assert "循环" in found["problems/P-0003-甲.md"].message and "循环" in found["problems/P-0004-乙.md"].message
     assert not any(re.search("[A-Za-z]{4,}", f.message.replace("KB0", "")) for f in found.values())
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\x0c", "\ufffe"])
+def test_an_invisible_control_character_is_named_with_its_line(kb, char):
+    rel = kb.problem()
+    text = (kb.root / rel).read_text("utf-8")
+    (kb.root / rel).write_text(text.replace("## 解决建议", f"## 解决建议\n\n看不见{char}的字符", 1), "utf-8")
+    f = kb.one("KB001")
+    assert f.line == kb.line(rel, "看不见") and f"U+{ord(char):04X}" in f.message
 
 
 def test_unreadable_file_is_reported(kb):

@@ -172,8 +172,12 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
 
     def _write_docx(self, config: MkDocsConfig) -> None:
         if self._docx is not None:
-            self._docx.write(Path(config.site_dir))
-            self._docx = None
+            try:
+                self._docx.write(Path(config.site_dir))
+            except docx_export.DocxError as exc:
+                raise PluginError(str(exc)) from None
+            finally:
+                self._docx = None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         with validate.gc_paused():

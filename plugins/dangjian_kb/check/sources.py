@@ -14,6 +14,8 @@ from dangjian_kb.model import os_reason
 from dangjian_kb.model.collection import ALL, Collection
 from dangjian_kb.model.findings import Finding
 
+# Characters XML (and so a Word file) cannot hold, and no editor shows: tab and line breaks aside.
+CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_BYTES = 1_000_000  # a knowledge-base entry is a few KB; anything this big is a mistake
 # Characters that mean something in HTML, a shell or a URL, and invisible ones: not in a file name.
 UNSAFE_NAME = re.compile(r"[<>\"'`\\|?*&#%{}\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -269,7 +271,22 @@ def _read(rel: str, item: os.DirEntry, coll: Collection, out: Scan) -> None:
             Finding(rel, 0, "KB001", "文件含有空字符，像是二进制文件或 UTF-16 编码。请用文本编辑器另存为 UTF-8。")
         )
         return
-    out.sources.append(Source(rel, coll, text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # in the body (the front matter's are reported and removed with their field, KB004): invisible,
+    # pasted in with the text, and Word files and XML cannot hold them at all
+    closing = text.find("\n---", 3) if text.startswith("---") else -1
+    bad = CONTROL.search(text, closing + 1)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        out.findings.append(
+            Finding(
+                rel,
+                line,
+                "KB001",
+                f"这一行含有看不见的控制字符 U+{ord(bad[0]):04X}（常随复制粘贴带入）。请删除它：可把这一行删掉后重新输入。",
+            )
+        )
+    out.sources.append(Source(rel, coll, text))
 
 
 def decode(raw: bytes) -> str | None:

@@ -5,6 +5,7 @@ showing the field's label; Markdown tables become Word tables. Bytes are determi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import multiprocessing
@@ -240,9 +241,22 @@ def _normalized_zip(data: bytes) -> bytes:
 Item = tuple[str, str, str, tuple[Field, ...]]  # url, title, body (links as words), fields
 
 
+# Characters XML cannot hold (check refuses them, KB001; under `serve` a refused template is
+# still written): dropped, so one pasted control character never stops the build.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def build_all(items: list[Item]) -> dict[str, bytes]:
     """Word files by site address."""
-    return {url: build(title, body, fields) for url, title, body, fields in items}
+    out = {}
+    for url, title, body, fields in items:
+        fields = tuple(dataclasses.replace(f, label=_NOT_XML.sub("", f.label)) for f in fields)
+        out[url] = build(_NOT_XML.sub("", title), _NOT_XML.sub("", body), fields)
+    return out
+
+
+class DocxError(RuntimeError):
+    """The Word files could not be written; the message is Chinese (the plugin raises PluginError)."""
 
 
 class Job:
@@ -276,6 +290,8 @@ class Job:
         if self._done is None:
             try:
                 self._done = self._future.result()
+            except Exception as exc:  # noqa: BLE001 - the worker's failure, whatever it is, said plainly
+                raise DocxError(f"文书模板的 Word 文件生成失败（{type(exc).__name__}: {str(exc)[:200]}）。") from None
             finally:
                 self.cancel()
         return self._done
