@@ -342,3 +342,15 @@ def test_binary_file_saved_as_md_is_named_binary_not_utf16(kb):
     kb.write("problems/P-0009-scan.md", data)
     finding = kb.one("KB001")
     assert "二进制" in finding.message and "UTF-16" not in finding.message
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_and_printable(kb, tmp_path):
+    kb.problem()
+    folder = os.fsencode(kb.root / "problems")
+    with open(os.path.join(folder, b"\xfe\xfd.png"), "wb") as fh:
+        fh.write(b"\x89PNG\r\n\x1a\n" + bytes(16))
+    result = kb.check()
+    (f,) = [f for f in result.findings if f.code == "KB044"]
+    assert "UTF-8" in f.message and not any("\ud800" <= c <= "\udfff" for c in str(f))
+    assert not any("png" in a for a in result.assets)
+    str(f).encode("utf-8")  # printable: no lone surrogate

@@ -14,6 +14,7 @@ from dangjian_kb.model import os_reason
 from dangjian_kb.model.collection import ALL, Collection
 from dangjian_kb.model.findings import Finding
 
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # os.scandir's surrogate escapes of undecodable bytes
 # Characters XML (and so a Word file) cannot hold, and no editor shows: tab and line breaks aside.
 CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_BYTES = 1_000_000  # a knowledge-base entry is a few KB; anything this big is a mistake
@@ -131,6 +132,17 @@ def _walk(
     for item in items:
         if item.name.startswith("."):
             continue  # .gitkeep, .DS_Store: editor and VCS files, never content
+        if _NOT_UTF8.search(item.name):  # bytes the file system holds that are not UTF-8
+            shown = item.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            out.findings.append(
+                Finding(
+                    f"{rel_dir}/{shown}",
+                    0,
+                    "KB044",
+                    "文件名不是 UTF-8 编码（乱码），未读取、不发布。请在 UTF-8 的系统上重新命名，只用汉字、字母、数字、- 和 _。",
+                )
+            )
+            continue
         rel = f"{rel_dir}/{item.name}"
         bad = UNSAFE_NAME.search(item.name)
         if bad:  # a name ends up in addresses, pages and terminals: never published as it is
