@@ -2,11 +2,13 @@
 
     python bench/fuzz.py [--cases 100000] [--seed 1] [--budget SECONDS] [--timeout 20]
 
-Each case takes one shipped entry (handbook/, problems/, cases/) and applies one to four
-mutations: byte flips, inserted YAML / Markdown / HTML fragments, huge repeats (bounded to
-1 MB), control and format characters, deleted or duplicated lines, truncation, re-encoding.
+Each case takes one shipped entry (handbook/, problems/, cases/, templates/) and applies one
+to four mutations: byte flips, inserted YAML / Markdown / HTML fragments, huge repeats (bounded
+to 1 MB), control and format characters, deleted or duplicated lines, truncation, re-encoding.
 The case is written as the only file of a scratch knowledge base and checked exactly as the
-CLI does (`cli.main(["check", ROOT, "--format", "json"])`, output discarded).
+CLI does (`cli.main(["check", ROOT, "--format", "json"])`, output discarded); then what the
+build publishes of an entry check did not refuse goes through the build's own steps (Markdown,
+the sanitizer, the Word file of a template, the search index), as `mkdocs serve` would.
 
 Cases run in a child process; the parent kills and restarts it when one case takes longer
 than --timeout seconds (a hang: a regex that never ends, a blocking read). Case i is generated
@@ -39,6 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "plugins"))
 OUT = Path("/tmp/dangjian-fuzz")
 MAX_BYTES = 1_000_000
+FOLDERS = ("handbook", "problems", "cases", "templates")
 TODAY = "2026-06-01"
 
 FRAGMENTS = [
@@ -66,7 +69,7 @@ FRAGMENTS = [
 def seeds(repo: Path = REPO) -> list[tuple[str, bytes]]:
     """(path relative to the root, content) of every shipped entry."""
     out = []
-    for folder in ("handbook", "problems", "cases"):
+    for folder in FOLDERS:
         for path in sorted((repo / folder).glob("*.md")):
             out.append((f"{folder}/{path.name}", path.read_bytes()))
     return out
@@ -165,7 +168,7 @@ def case(seed: int, index: int, pool: list[tuple[str, bytes]]) -> tuple[str, byt
 # ------------------------------------------------------------------ running one case
 def make_root() -> Path:
     root = Path(tempfile.mkdtemp(prefix="dangjian-fuzz-"))
-    for folder in ("handbook", "problems", "cases"):
+    for folder in FOLDERS:
         (root / folder).mkdir()
     return root
 
@@ -174,7 +177,7 @@ def check_one(root: Path, rel: str, data: bytes) -> tuple[float, float, str | No
     """(CPU seconds, wall seconds, traceback or None) of `dangjian-kb check` on ``data`` alone."""
     from dangjian_kb import cli
 
-    for folder in ("handbook", "problems", "cases"):
+    for folder in FOLDERS:
         for old in (root / folder).iterdir():
             old.unlink()
     (root / rel).write_bytes(data)
@@ -186,9 +189,33 @@ def check_one(root: Path, rel: str, data: bytes) -> tuple[float, float, str | No
             code = cli.main(["check", str(root), "--format", "json", "--today", TODAY])
         if code not in (0, 1):
             error = f"exit status {code}: {sink.getvalue()[-500:]}"
+        else:
+            publish(root)
     except BaseException:  # noqa: BLE001 - everything that escapes is what we look for
         error = traceback.format_exc()
     return time.process_time() - cpu, time.perf_counter() - wall, error
+
+
+def publish(root: Path) -> None:
+    """What the build does with the entries check let through: each body rendered and
+    sanitized, a template's Word file, the search index."""
+    import datetime as dt
+
+    from dangjian_kb.check import validate
+    from dangjian_kb.model import html_policy, rendering
+    from dangjian_kb.search import finder_index
+    from dangjian_kb.site import docx_export, template_page
+
+    kb = validate.load(root, None, dt.date.fromisoformat(TODAY))
+    refused = {f.path for f in kb.errors}
+    render = rendering.renderer()
+    for e in kb.entries:
+        if e.rel in refused:
+            continue
+        html_policy.clean_content(render(template_page.markdown_source(e) if e.collection.placeholders else e.body))
+        if e.collection.placeholders:
+            docx_export.build_all([("x.docx", e.title, kb.link_words(e.body), template_page.fields_of(e))])
+    finder_index.build(kb, [])
 
 
 def cause(tb: str) -> str:
