@@ -539,6 +539,17 @@ def test_reminders_csv(capsys):
     assert rows[1][0] == "ORG-043" and rows[1][7] == "已逾期"
 
 
+def test_reminders_csv_keeps_a_formula_like_name_as_text(tmp_path, capsys):
+    (tmp_path / "problems").mkdir()
+    (tmp_path / "organizations.yml").write_text(ONE.replace("name: 测试党委", "name: '=HYPERLINK(\"x\")'"), "utf-8")
+    code, out, _ = run_cli(capsys, "reminders", str(tmp_path), "--on", "2029-01-01", "--format", "csv")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[1][1] == '\'=HYPERLINK("x")' and rows[1][6].lstrip("-").isdigit()
+
+
 def test_reminders_fill_template_t0001(tmp_path, capsys):
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "T-0001-换届提醒通知.md").write_text(T0001, "utf-8")

@@ -226,8 +226,15 @@ def as_csv(items: list[dict]) -> str:
         ["编号", "党组织", "层级", "上级", "上次换届", "届满日", "剩余天数", "状态", "请示截止", "调整批复", "通知"]
     )
     for item in items:
-        writer.writerow([item[c] for c in CSV_COLUMNS])
+        writer.writerow([_cell(item[c]) for c in CSV_COLUMNS])
     return buf.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A text cell a spreadsheet would read as a formula (=, +, -, @ first) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def as_text(items: list[dict], missing: list[Organization], on: dt.date, within: Within, source: str) -> str:
