@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO / "plugins"))
 OUT = Path("/tmp/dangjian-fuzz")
 MAX_BYTES = 1_000_000
 FOLDERS = ("handbook", "problems", "cases", "templates")
-TODAY = "2026-06-01"
+TODAY = "2026-12-01"  # no shipped date after it: a seed is refused only for what the mutation did
 
 FRAGMENTS = [
     # YAML

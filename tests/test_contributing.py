@@ -18,7 +18,7 @@ from dangjian_kb.check import neardup, validate
 from dangjian_kb.cli import main
 
 PROJECT = Path(__file__).resolve().parents[1]
-NEW_DAY = "2026-11-26"  # `new --today` and `check --today`: the shipped handbook is within its review dates
+NEW_DAY = "2026-12-01"  # `new`/`check --today`: the shipped handbook within its review dates, no date after it
 
 
 # -- helpers ------------------------------------------------------------------------------------

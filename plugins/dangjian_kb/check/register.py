@@ -108,6 +108,15 @@ def _top_level(root: yaml.Node | None, out: Collector) -> list[yaml.Node]:
     for key, value in root.value:
         name = key.value if isinstance(key, yaml.ScalarNode) else ""
         if name == "regulations":
+            if found is not None:  # YAML would keep only this list: both are read, neither vanishes
+                out.add(
+                    "KB050",
+                    _line(key),
+                    "'regulations' 写了两次，后一个列表会整个替换前一个。请把两个列表合并到一个 'regulations:' 下。",
+                )
+                if isinstance(value, yaml.SequenceNode):
+                    found = found + value.value
+                continue
             if not isinstance(value, yaml.SequenceNode):
                 out.add("KB050", _line(value), "'regulations' 应为列表。请每个文件写一项，以 '- id: …' 开头。")
                 return []

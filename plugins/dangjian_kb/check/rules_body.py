@@ -88,7 +88,7 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
                 out.add(
                     "KB021",
                     line0 + near[0],
-                    f"缺少二级标题 '## {name}'：找到的是 '{near[1]}'。请改为 '## {name}'（两个 # 加空格）。",
+                    f"缺少二级标题 '## {name}'：找到的是 '{near[1]}'{_spaces_named(near[1])}。请改为 '## {name}'（两个 # 加半角空格）。",
                 )
             continue
         if found.text != name:
@@ -113,6 +113,11 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
 
 def _same(text: str, name: str) -> bool:
     return text.replace(" ", "").replace("\u3000", "").rstrip(":：") == name
+
+
+def _spaces_named(text: str) -> str:
+    """Say so when a quoted line holds a full-width space, which looks like the space it replaces."""
+    return "（其中的空格是全角空格）" if "\u3000" in text else ""
 
 
 def _near_heading(lines: list[str], name: str) -> tuple[int, str] | None:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from dangjian_kb.check.rules_body import is_prompt
-from dangjian_kb.check.suggest import ask_or, closest, did_you_mean
+from dangjian_kb.check.suggest import ascii_digits, ask_or, closest, did_you_mean
 from dangjian_kb.model import dates
 from dangjian_kb.model.collection import ALL, COMMON_FIELDS, Collection, collection_of_id, is_chapter
 from dangjian_kb.model.findings import Collector
@@ -73,7 +73,7 @@ def check_fields(
     for key in ("unit", "contributor", "owner", "issuer", "recipient", "usage"):
         if key in meta and key in coll.fields:
             _check_text(key, meta, ln, out, ok)
-    _check_date("updated", meta, ln, out, ok, month_ok=False)
+    _check_date("updated", meta, ln, out, ok, month_ok=False, today=today)
     for key in coll.month_dates:
         _check_date(key, meta, ln, out, ok, month_ok=True)
     if coll.reviewed:
@@ -118,8 +118,8 @@ def normalized_id(value: str, coll: Collection) -> str | None:
     m = _ID_LOOSE.fullmatch(value.strip())
     if not m:
         return None
-    prefix, num = m[1].upper(), m[2].replace("．", ".")
-    if coll.numbered and num.isdigit():
+    prefix, num = m[1].upper(), ascii_digits(m[2].replace("．", "."))
+    if coll.numbered and num.isascii() and num.isdigit():
         num = num.zfill(4)
     guess = f"{prefix}-{num}"
     return guess if coll.id_pattern.fullmatch(guess) else None
@@ -145,14 +145,44 @@ def _check_id(coll: Collection, rel: str, meta: dict, ln, out: Collector, ok: di
             fix = ask_or(guess, f"格式应为 {coll.id_hint}。")
         out.add("KB014", ln("id"), f"编号 '{value}' 不符合{coll.label}的编号格式。{fix}")
         return
-    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if not (stem == value or stem.startswith(value + "-")):
-        out.add(
-            "KB015",
-            ln("id"),
-            f"编号 '{value}' 与文件名 '{rel.rsplit('/', 1)[-1]}' 不一致。文件名应以编号开头，如 '{value}-简短标题.md'，或把 id 改成与文件名一致。",
-        )
+    _check_file_name(value, rel.rsplit("/", 1)[-1], ln, out)
     ok["id"] = value
+
+
+_SPACES = re.compile(r"\s+")
+_MORE_ID = re.compile(r"\.?[0-9]")  # the name goes on with digits: another id
+_AFTER_ID = re.compile(r"[-_－—–·.、\s]+")  # what a writer puts between the id and the words
+
+
+def _check_file_name(value: str, name: str, ln, out: Collector) -> None:
+    """The file is named after its id (``P-0012-党费.md``): spaces are refused (KB044), another
+    name is KB015, each with the name meant when the name holds the id another way."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    spaced = _SPACES.search(name) is not None
+    if not spaced and (stem == value or stem.startswith(value + "-")):
+        return  # (nearly every file: nothing to suggest)
+    meant = ascii_digits(_SPACES.sub("-", stem.strip()))
+    holds_id = meant.startswith(value) and not _MORE_ID.match(meant, len(value))  # not P-00123 for P-0012
+    if holds_id and meant != value:
+        meant = value + "-" + _AFTER_ID.sub("-", meant[len(value) :]).strip("-")
+    meant = meant.rstrip("-") + (dot + suffix)
+    if spaced:
+        out.add(
+            "KB044",
+            0,
+            f"文件名 '{name}' 含有空格。请改名为 '{meant}'（用 - 代替空格；文件名只用汉字、字母、数字、- 和 _）。",
+        )
+    if stem == value or stem.startswith(value + "-"):
+        return
+    if spaced and holds_id:
+        return  # renaming as KB044 says fixes this too
+    if holds_id:
+        fix = f"是否想写 '{meant}'？"
+    else:
+        fix = f"文件名应以编号开头，如 '{value}-简短标题.md'，或把 id 改成与文件名一致。"
+    out.add("KB015", ln("id"), f"编号 '{value}' 与文件名 '{name}' 不一致。{fix}")
 
 
 def _example(coll: Collection) -> str:
@@ -219,18 +249,33 @@ def _check_taxonomy(meta: dict, ln, tax: Taxonomy, out: Collector, ok: dict) -> 
     out.add("KB018", ln("topic"), f"主题 '{tname}' 不属于分类 '{category.name}'。{fix}")
 
 
+# What each list field holds, for the example in a message (never another field's words).
+LIST_EXAMPLES = {
+    "tags": "[党费, 催缴]",
+    "related": "[P-0012, HB-2.3]",
+    "basis": "[zhibu-tiaoli-2018#第六章]",
+    PRIVACY_FIELD: "[12380]",
+}
+_BRACKETS = "[]【】［］〔〕「」()（）"
+_SEPARATORS = re.compile(r"[,，、；;\s]+")
+
+
 def _check_str_list(key: str, meta: dict, ln, out: Collector, ok: dict) -> None:
     value = meta.get(key)
     if value is None:
         return
     if isinstance(value, str):
-        parts = [p for p in re.split(r"[,，、\s]+", value) if p]
+        parts = [p for p in _SEPARATORS.split(value.strip().strip(_BRACKETS)) if p.strip(_BRACKETS)]
         out.add("KB013", ln(key), f"'{key}' 应为列表，现在是一段文字 '{value}'。请写成 '{key}: [{', '.join(parts)}]'。")
+        return
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        out.add("KB013", ln(key), f"'{key}' 应为列表，现在是 '{value}'。请写成 '{key}: [{value}]'。")
         return
     if not isinstance(value, list) or not all(
         isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
     ):
-        out.add("KB013", ln(key), f"'{key}' 应为文字列表，如 '{key}: [党费, 催缴]'。")
+        example = LIST_EXAMPLES.get(key, "[…, …]")
+        out.add("KB013", ln(key), f"'{key}' 应为文字列表，如 '{key}: {example}'。")
         return
     items = [str(v).strip() for v in value if str(v).strip()]
     ok[key] = list(dict.fromkeys(items))
@@ -269,12 +314,32 @@ def _check_text(key: str, meta: dict, ln, out: Collector, ok: dict) -> None:
     ok[key] = str(value).strip()
 
 
-def _check_date(key: str, meta: dict, ln, out: Collector, ok: dict, month_ok: bool) -> None:
+# A day that has not come yet: for `updated` and `reviewed` it is a slip, and a `reviewed` in the
+# future would switch off the review reminder (KB027) and hide the section from review.html.
+FUTURE_FIX = {
+    "updated": "请写实际修改的日期",
+    "reviewed": "请写实际复核的日期；要推迟下一次复核，请改 'review_months'",
+}
+
+
+def _check_date(
+    key: str, meta: dict, ln, out: Collector, ok: dict, month_ok: bool, today: dt.date | None = None
+) -> None:
+    """``today`` (the check's day, from the plugin or CLI option): a later day is refused."""
     value = meta.get(key)
     if _blank(value):
         return
-    valid = dates.parse_month_or_day(value) if month_ok else dates.parse_day(value) is not None
+    day = dates.parse_day(value)
+    valid = day is not None or (month_ok and dates.parse_month_or_day(value))
     if valid:
+        if day is not None and today is not None and day > today:
+            fix = FUTURE_FIX.get(key, "请写实际的日期")
+            out.add(
+                "KB020",
+                ln(key),
+                f"日期 '{key}: {str(value).strip()}' 晚于今天（{today.isoformat()}），不能写将来的日期。{fix}。",
+            )
+            return
         ok[key] = str(value).strip()
         return
     form = "YYYY-MM 或 YYYY-MM-DD" if month_ok else "YYYY-MM-DD"
@@ -303,7 +368,7 @@ def _check_handbook(meta: dict, ok: dict, ln, today: dt.date, out: Collector) ->
         if section:
             out.add("KB012", 1, "手册小节缺少必填字段 'reviewed'（最近复核日期）。请加一行 'reviewed: YYYY-MM-DD'。")
         return
-    _check_date("reviewed", meta, ln, out, ok, month_ok=False)
+    _check_date("reviewed", meta, ln, out, ok, month_ok=False, today=today)
     reviewed = dates.parse_day(ok["reviewed"]) if "reviewed" in ok else None
     if reviewed is not None:
         due = dates.add_months(reviewed, months)

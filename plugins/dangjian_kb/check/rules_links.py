@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from dangjian_kb.check.rules_fields import normalized_id
 from dangjian_kb.check.suggest import ask_or
 from dangjian_kb.model.collection import ALL, is_chapter
-from dangjian_kb.model.entry import Entry
+from dangjian_kb.model.entry import Entry, Link
 from dangjian_kb.model.findings import Finding
 from dangjian_kb.model.graph import RelationGraph
 
 
-def check(entries: list[Entry], root: Path) -> tuple[list[Entry], list[Finding]]:
-    """Return the entries that keep their id (the first file of a duplicate pair) and the findings."""
+class BodyLinks(NamedTuple):
+    """The links in the body of a file that gives no entry (its front matter or id unusable)."""
+
+    rel: str
+    wikilinks: list[Link]
+    file_links: list[Link]
+
+
+def check(entries: list[Entry], root: Path, unloaded: Sequence[BodyLinks] = ()) -> tuple[list[Entry], list[Finding]]:
+    """Return the entries that keep their id (the first file of a duplicate pair) and the findings;
+    the body links of ``unloaded`` files are checked like an entry's."""
     findings: list[Finding] = []
     by_id: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
@@ -36,6 +48,8 @@ def check(entries: list[Entry], root: Path) -> tuple[list[Entry], list[Finding]]
     by_rel = {e.rel: e for e in kept}
     for e in kept:
         findings.extend(_check_entry_links(e, ids, by_rel))
+    for body in unloaded:
+        findings.extend(_body_links(body.rel, body.wikilinks, body.file_links, ids, by_rel))
     return kept, findings
 
 
@@ -52,21 +66,7 @@ def _check_entry_links(e: Entry, ids: set[str], by_rel: dict[str, Entry]) -> lis
                     e.rel, e.line_of("related"), "KB025", f"related 中的编号 '{target}' 不存在。{_fix(target, ids)}"
                 )
             )
-    fixes: dict[str, str] = {}  # a file may repeat one wrong id thousands of times
-    for link in e.wikilinks:
-        if link.target not in ids:
-            fix = fixes.get(link.target) or fixes.setdefault(link.target, _fix(link.target, ids))
-            out.append(Finding(e.rel, link.line, "KB026", f"链接 '[[{link.target}]]' 指向不存在的编号。{fix}"))
-    for link in e.file_links:
-        if e.link_path(link.target) not in by_rel:
-            out.append(
-                Finding(
-                    e.rel,
-                    link.line,
-                    "KB031",
-                    f"链接 '{link.target}' 指向的文件不是知识库中的条目。请检查路径，或改用 [[编号]] 写法。",
-                )
-            )
+    out.extend(_body_links(e.rel, e.wikilinks, e.file_links, ids, by_rel))
     if e.collection.name == "handbook" and not is_chapter(e.id):
         chapter = e.id.split(".")[0]
         if chapter not in ids:
@@ -76,6 +76,28 @@ def _check_entry_links(e: Entry, ids: set[str], by_rel: dict[str, Entry]) -> lis
                     e.line_of("id"),
                     "KB035",
                     f"小节 '{e.id}' 所属的章 '{chapter}' 不存在。请添加 handbook/{chapter}.md 作为章首页。",
+                )
+            )
+    return out
+
+
+def _body_links(
+    rel: str, wikilinks: list[Link], file_links: list[Link], ids: set[str], by_rel: dict[str, Entry]
+) -> list[Finding]:
+    out: list[Finding] = []
+    fixes: dict[str, str] = {}  # a file may repeat one wrong id thousands of times
+    for link in wikilinks:
+        if link.target not in ids:
+            fix = fixes.get(link.target) or fixes.setdefault(link.target, _fix(link.target, ids))
+            out.append(Finding(rel, link.line, "KB026", f"链接 '[[{link.target}]]' 指向不存在的编号。{fix}"))
+    for link in file_links:
+        if posixpath.normpath(posixpath.join(posixpath.dirname(rel), link.target)) not in by_rel:
+            out.append(
+                Finding(
+                    rel,
+                    link.line,
+                    "KB031",
+                    f"链接 '{link.target}' 指向的文件不是知识库中的条目。请检查路径，或改用 [[编号]] 写法。",
                 )
             )
     return out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterable
 
 
@@ -27,3 +29,14 @@ def ask_or(guess: str | None, otherwise: str) -> str:
 def did_you_mean(value: object, options: Iterable[str]) -> str:
     opts = list(options)
     return ask_or(closest(value, opts), "可选值：" + "、".join(opts) + "。")
+
+
+_DIGIT = re.compile(r"[^\D0-9]")  # a decimal digit that is not ASCII
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit of any script written as ASCII ('P-０６１１' -> 'P-0611'):
+    the form to suggest where ids, dates and numbers must be ASCII."""
+    if text.isascii():
+        return text
+    return _DIGIT.sub(lambda m: str(unicodedata.decimal(m[0])), text)

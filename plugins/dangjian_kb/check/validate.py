@@ -57,7 +57,8 @@ def load(
     regulations_path: Path | None = None,
     synonyms_path: Path | None = None,
 ) -> KnowledgeBase:
-    """Read and validate everything under ``root``. Raises TaxonomyError only for a broken taxonomy file.
+    """Read and validate everything under ``root``. Raises TaxonomyError only for a taxonomy file
+    with nothing usable (its findings listed); other taxonomy findings are reported with the rest.
     ``regulations_path`` defaults to ``root/regulations.yml``; without that file ``basis`` stays free text.
     ``synonyms_path`` (the search vocabulary, checked with the content) defaults to ``root/synonyms.yml``."""
     with gc_paused():
@@ -71,19 +72,21 @@ def _load(
     regulations_path: Path | None,
     synonyms_path: Path | None,
 ) -> KnowledgeBase:
-    tax = taxonomy_mod.load(taxonomy_path if taxonomy_path is not None else root / taxonomy_mod.DEFAULT_FILE)
+    tax_path = taxonomy_path if taxonomy_path is not None else root / taxonomy_mod.DEFAULT_FILE
+    tax, findings = taxonomy_mod.read(tax_path, _shown(root, tax_path, outside=str(tax_path)))
     today = today or dt.date.today()
     scan = sources.scan(root)
-    findings = list(scan.findings)
+    findings += scan.findings
     entries: list[Entry] = []
+    unloaded: list[rules_links.BodyLinks] = []  # the links of files that give no entry, checked too
     for src in scan.sources:
         out = Collector(src.rel)
-        entry = _load_one(src, tax, today, out)
+        entry = _load_one(src, tax, today, out, unloaded)
         findings.extend(out.items)
         if entry is not None:
             entries.append(entry)
     findings.extend(_synonym_findings(root, synonyms_path or root / "synonyms.yml", entries))
-    entries, cross = rules_links.check(entries, root)
+    entries, cross = rules_links.check(entries, root, unloaded)
     findings.extend(cross)
     findings.extend(neardup.check(entries))
     regs, reg_findings = register.load(*_register_path(root, regulations_path))
@@ -105,7 +108,11 @@ def _register_path(root: Path, given: Path | None) -> tuple[Path, str]:
     return path, _shown(root, path, outside=str(path))
 
 
-def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector) -> Entry | None:
+def _load_one(
+    src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector, unloaded: list[rules_links.BodyLinks]
+) -> Entry | None:
+    """Every rule that can judge the file; the body rules also when its front matter is unusable
+    (the collection is known from the folder), so fixing one error never reveals others."""
     parsed = parse_file(src.text, out)
     headings, wikilinks, file_links = rules_body.scan_body(parsed.body, parsed.body_line)
     rules_html.check_body(parsed.body, parsed.body_line, out)
@@ -118,14 +125,17 @@ def _load_one(src: sources.Source, tax: Taxonomy, today: dt.date, out: Collector
         meta = rules_fields.check_fields(
             src.collection, src.rel, parsed.data, parsed.key_lines, tax, today, out, prompts
         )
-        rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
         if src.collection.placeholders:
             templates.check(parsed.data, parsed.key_lines, src.text, parsed.body, parsed.body_line, meta, out)
+    if parsed.framed:  # the body is known (without a front matter the file is not an entry yet)
+        rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
     if rules_body.PROMPT_WORD in src.text:  # most files hold no prompt: one substring test skips the rule
         rules_body.check_prompts(
             parsed.data, parsed.key_lines, rules_body.prose_lines(parsed.body, parsed.body_line), out
         )
     if meta is None or "id" not in meta:
+        if wikilinks or file_links:
+            unloaded.append(rules_links.BodyLinks(src.rel, wikilinks, file_links))
         return None
     citations = [w for w in wikilinks if citation_target(w.target) is not None]
     if citations:
@@ -149,11 +159,8 @@ def _synonym_findings(root: Path, path: Path, entries: list[Entry]) -> list[Find
     """The finder's synonyms file is data a maintainer edits: checked with the content."""
     if not path.is_file():
         return []
-    try:
-        vocabulary = synonyms.load_vocabulary(path)
-    except synonyms.SynonymsError as exc:
-        return [Finding(_shown(root, path), exc.line, "KB037", exc.detail)]
-    return _elsewhere_in_titles(_shown(root, path), vocabulary.elsewhere, entries)
+    vocabulary, findings = synonyms.read(path, _shown(root, path))
+    return findings + _elsewhere_in_titles(_shown(root, path), vocabulary.elsewhere, entries)
 
 
 def _shown(root: Path, path: Path, outside: str | None = None) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# Ids are ASCII: they are addresses (problems/P-0012.html) and what people type. Patterns use
+# [0-9], never \d or str.isdigit, which also take full-width and other scripts' digits (P-０６１１).
+
 
 @dataclass(frozen=True)
 class Collection:
@@ -39,7 +42,7 @@ COMMON_FIELDS = ("id", "title", "category", "topic", "tags", "related", "updated
 HANDBOOK = Collection(
     name="handbook",
     label="规范化手册",
-    id_pattern=re.compile(r"HB-[1-9]\d*(?:\.[1-9]\d*){0,2}"),
+    id_pattern=re.compile(r"HB-[1-9][0-9]*(?:\.[1-9][0-9]*){0,2}"),
     id_hint="HB-2（章）或 HB-2.3、HB-2.3.1（节）",
     required=("id", "title"),
     headings=(),
@@ -55,7 +58,7 @@ HANDBOOK = Collection(
 PROBLEMS = Collection(
     name="problems",
     label="问题库",
-    id_pattern=re.compile(r"P-\d{4,}"),
+    id_pattern=re.compile(r"P-[0-9]{4,}"),
     id_hint="P- 加至少 4 位数字，如 P-0012",
     required=("id", "title", "category", "source"),
     headings=("问题描述", "解决建议", "实施步骤"),
@@ -70,7 +73,7 @@ CASES = Collection(
     name="cases",
     label="案例集",
     asked_by=("案例", "典型经验", "经验介绍"),
-    id_pattern=re.compile(r"C-\d{4,}"),
+    id_pattern=re.compile(r"C-[0-9]{4,}"),
     id_hint="C- 加至少 4 位数字，如 C-0007",
     required=("id", "title", "category", "unit", "date", "kind"),
     headings=("背景", "实施过程", "取得成效", "关键因素"),
@@ -87,7 +90,7 @@ DOCTYPES = ("请示", "报告", "通知", "决议", "公示", "会议记录", "�
 TEMPLATES = Collection(
     name="templates",
     label="文书模板",
-    id_pattern=re.compile(r"T-\d{4,}"),
+    id_pattern=re.compile(r"T-[0-9]{4,}"),
     id_hint="T- 加至少 4 位数字，如 T-0001",
     required=("id", "title", "category", "doctype"),
     headings=(),
@@ -121,5 +124,5 @@ def id_sort_key(entry_id: str) -> tuple:
     """Numeric order: HB-2.10 after HB-2.9, P-0012 after P-0009; collections in ALL order."""
     prefix, _, rest = entry_id.partition("-")
     rank = _RANK.get(prefix, len(ALL))
-    numbers = tuple(int(n) if n.isdigit() else 0 for n in rest.split("."))
+    numbers = tuple(int(n) if n.isascii() and n.isdigit() else 0 for n in rest.split("."))
     return (rank, numbers, entry_id)

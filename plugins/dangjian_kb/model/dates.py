@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
+# ASCII digits only ([0-9], not \d): '２０２６-０３-１５' is not a date as typed; suggest() gives the ASCII one
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_ISO_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 # matched on the stripped value: no run of spaces stands beside another (optional parts between
 # two \s* made a long blank value backtrack quadratically)
 _LOOSE = re.compile(r"(\d{4})\s*[年/.\-－]\s*(\d{1,2})(?:\s*[月/.\-－](?:\s*(\d{1,2})(?:\s*日)?)?)?")

@@ -62,6 +62,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB043": (Severity.ERROR, "markup-in-field"),
     "KB044": (Severity.ERROR, "file-name-unsafe"),
     "KB045": (Severity.WARNING, "elsewhere-word-in-title"),
+    "KB046": (Severity.WARNING, "taxonomy-synonyms-warning"),  # unknown key, word or topic written twice
     # regulations register (regulations.yml) and citations of it
     "KB050": (Severity.ERROR, "register-unusable"),
     "KB051": (Severity.ERROR, "register-field"),
@@ -138,13 +139,17 @@ class Finding:
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_IDEOGRAPHIC_SPACE = "\u3000"  # Chinese text's own space: shown as typed (messages name it)
 
 
 def printable(text: str) -> str:
-    """``text`` with control and invisible format characters written as escapes (\\n, \\x1b, \\u200b)."""
+    """``text`` with control and invisible format characters written as escapes (\\n, \\x1b, \\u200b);
+    the full-width space U+3000 stays as typed."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() else _ESCAPES.get(ch) or _escape(ch) for ch in text)
+    return "".join(
+        ch if ch.isprintable() or ch == _IDEOGRAPHIC_SPACE else _ESCAPES.get(ch) or _escape(ch) for ch in text
+    )
 
 
 def _escape(ch: str) -> str:

@@ -1,8 +1,11 @@
 """YAML for the project's own data files (taxonomy, synonyms, registers): safe loading only,
 aliases and anchors refused (a 500-byte alias bomb once grew into a 475 MB index), dates kept
-as the strings people typed, and a cap on what a file may expand to."""
+as the strings people typed, a key written twice in one mapping refused at its second line (YAML
+would keep the last value silently), and a cap on what a file may expand to."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import yaml
 
@@ -27,14 +30,63 @@ class YamlRefused(ValueError):
         self.line = line
 
 
-class Loader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader that keeps dates as typed strings."""
+class DuplicateKey(yaml.composer.ComposerError):
+    """A key written twice in one mapping; ``problem_mark`` is the second one (every reader of a
+    register catches it as the YAML error it is, with that line)."""
+
+    def __init__(self, key: str, first: int, mark: yaml.Mark) -> None:
+        super().__init__(None, None, f"字段 '{key}' 重复：第 {first} 行已经写过，请删除或合并其中一个", mark)
+        self.key, self.first = key, first
 
 
-Loader.yaml_implicit_resolvers = {
+class RawLoader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader that keeps dates as typed strings; composes duplicate keys as YAML does (for
+    callers that report them themselves, with :func:`duplicate_keys`)."""
+
+
+RawLoader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in _Base.yaml_implicit_resolvers.copy().items()
 }
+
+
+class Loader(RawLoader):
+    """Safe loader that keeps dates as typed strings and refuses a key written twice
+    (:class:`DuplicateKey`, a YAML error) in ``yaml.compose`` and ``yaml.load`` alike."""
+
+    def get_single_node(self):  # type: ignore[no-untyped-def]
+        node = super().get_single_node()
+        for key, first, key_node in duplicate_keys(node):
+            raise DuplicateKey(key, first, key_node.start_mark)
+        return node
+
+
+MERGE = "tag:yaml.org,2002:merge"
+
+
+def duplicate_keys(root: yaml.Node | None) -> Iterator[tuple[str, int, yaml.Node]]:
+    """Each key written again in its mapping: (the key, the 1-based line of its first writing, the
+    key node written again), in document order. Scalar keys are compared as YAML resolves them
+    (``1`` and ``"1"`` differ); merge keys (``<<``) are YAML's to combine. Each node is visited once
+    (an alias shares its node) and without recursion, so any tree is safe to walk."""
+    if root is None:
+        return
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            firsts: dict[tuple[str, str], yaml.Node] = {}
+            for key, _value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != MERGE:
+                    first = firsts.setdefault((key.tag, key.value), key)
+                    if first is not key:
+                        yield key.value, first.start_mark.line + 1, key
+            stack.extend(v for pair in reversed(node.value) for v in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
 
 
 def load(text: str) -> object:
@@ -53,6 +105,11 @@ def load(text: str) -> object:
             if nodes > MAX_NODES:
                 raise YamlRefused("内容过多，无法处理。请检查文件是否粘贴了无关内容。")
         return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader
+    except DuplicateKey as exc:
+        raise YamlRefused(
+            f"中的字段 '{exc.key}' 重复：第 {exc.first} 行已经写过，YAML 只会保留后写的值。请删除或合并其中一个。",
+            exc.problem_mark.line + 1 if exc.problem_mark else 0,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         raise YamlRefused("不是合法的 YAML：请检查缩进、冒号和引号。", mark.line + 1 if mark else 0) from None

@@ -14,7 +14,8 @@ from dangjian_kb.model import synonyms
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_ONLY = re.compile(f"[{_CJK}]+")
-_MD_NOISE = re.compile(r"<!--.*?-->|\]\([^)]*\)|[#*_>`|\[\]!~-]+", re.S)  # comments: markers, not text
+# Link targets (bounded, on one line: an unclosed '](' never scans the rest of the text) and marks.
+_MD_NOISE = re.compile(r"\]\([^)\n]{0,500}\)|[#*_>`|\[\]!~-]+")
 
 # What people add to a question that says nothing about its subject (query side only).
 QUESTION_WORDS = (
@@ -120,8 +121,20 @@ def normalize(text: str) -> str:
 
 
 def plain(markdown: str) -> str:
-    """Markdown to searchable text: link targets, markup and heading marks removed."""
-    return _MD_NOISE.sub(" ", markdown)
+    """Markdown to searchable text: comments (markers, not text), link targets, markup and
+    heading marks removed."""
+    return _MD_NOISE.sub(" ", _without_comments(markdown))
+
+
+def _without_comments(text: str) -> str:
+    """``text`` without its <!-- … --> comments, in one pass: where one is never closed, none
+    after it is either, so no later '<!--' rescans the rest (a regex would, quadratically)."""
+    out, at = [], 0
+    while (start := text.find("<!--", at)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+        out += [text[at:start], " "]
+        at = end + 3
+    out.append(text[at:])
+    return "".join(out)
 
 
 _BIGRAM = re.compile(f"(?=([{_CJK}]{{2}}))")
