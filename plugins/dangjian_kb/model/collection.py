@@ -101,7 +101,27 @@ TEMPLATES = Collection(
     placeholders=True,
     noun="文书模板",
     columns=(("doctype", "文种"), ("issuer", "发文")),
-    asked_by=("模板", "范文", "样本", "样稿", "格式", "怎么写", "表格", "计算表", "登记表"),
+    # the words of a search that asks for a document to fill in, as people type them
+    asked_by=(
+        "模板",
+        "模版",
+        "范文",
+        "范本",
+        "样本",
+        "样稿",
+        "样表",
+        "格式",
+        "写法",
+        "怎么写",
+        "咋写",
+        "如何写",
+        "怎样写",
+        "怎么填",
+        "咋填",
+        "表格",
+        "计算表",
+        "登记表",
+    ),
 )
 
 ALL: tuple[Collection, ...] = (HANDBOOK, PROBLEMS, CASES, TEMPLATES)
