@@ -174,7 +174,8 @@ def make_root() -> Path:
 
 
 def check_one(root: Path, rel: str, data: bytes) -> tuple[float, float, str | None]:
-    """(CPU seconds, wall seconds, traceback or None) of `dangjian-kb check` on ``data`` alone."""
+    """(CPU seconds of `dangjian-kb check` on ``data`` alone, wall seconds with publishing,
+    traceback or None)."""
     from dangjian_kb import cli
 
     for folder in FOLDERS:
@@ -182,18 +183,21 @@ def check_one(root: Path, rel: str, data: bytes) -> tuple[float, float, str | No
             old.unlink()
     (root / rel).write_bytes(data)
     sink = io.StringIO()
-    cpu, wall = time.process_time(), time.perf_counter()
+    start, wall = time.process_time(), time.perf_counter()
+    checked: float | None = None  # the 1 s target is check's; publishing is watched for hangs only
     error = None
     try:
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             code = cli.main(["check", str(root), "--format", "json", "--today", TODAY])
+        checked = time.process_time() - start
         if code not in (0, 1):
             error = f"exit status {code}: {sink.getvalue()[-500:]}"
         else:
             publish(root)
     except BaseException:  # noqa: BLE001 - everything that escapes is what we look for
         error = traceback.format_exc()
-    return time.process_time() - cpu, time.perf_counter() - wall, error
+    cpu = checked if checked is not None else time.process_time() - start
+    return cpu, time.perf_counter() - wall, error
 
 
 def publish(root: Path) -> None:
