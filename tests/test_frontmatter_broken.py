@@ -348,7 +348,7 @@ def test_reviewed_in_the_future_is_an_error_not_a_silenced_reminder(kb):
 
 
 def test_updated_in_the_future_is_an_error(kb):
-    rel = kb.problem(updated="2026-06-02")
+    rel = kb.problem(updated="2026-06-03")
     f = kb.one("KB020", today=TODAY)
     assert f.line == kb.line(rel, "updated:") and "2026-06-01" in f.message
 
@@ -356,7 +356,7 @@ def test_updated_in_the_future_is_an_error(kb):
 def test_today_itself_is_fine_and_today_comes_from_the_option(kb):
     kb.problem(updated="2026-06-01")
     assert kb.check(today=TODAY).findings == []
-    assert [f.code for f in kb.check(today=dt.date(2026, 5, 31)).findings] == ["KB020"]
+    assert [f.code for f in kb.check(today=dt.date(2026, 5, 30)).findings] == ["KB020"]
 
 
 # -- 7. a broken front matter does not hide the body's problems -----------------------------------
@@ -475,3 +475,13 @@ def test_fast_path_answers_only_what_the_slow_path_reads_without_findings(pairs)
     with mock.patch.object(fastyaml, "parse_lines", return_value=None):
         slow = frontmatter.parse_yaml(lines, 2, out)
     assert out.items == [] and slow == fast
+
+
+def test_tomorrow_is_not_yet_the_future_a_contributor_ahead_of_utc_writes_it(kb):
+    """CI runs on UTC: in Beijing it is already the next day for eight hours of every day."""
+    import datetime as dt
+
+    from conftest import TODAY as CHECK_DAY
+
+    kb.section(reviewed=(CHECK_DAY + dt.timedelta(days=1)).isoformat())
+    assert "KB020" not in kb.codes()
