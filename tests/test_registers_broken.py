@@ -8,18 +8,9 @@ import re
 
 import pytest
 
-from dangjian_kb.cli import main
 from dangjian_kb.model import synonyms, taxonomy, urls
 from dangjian_kb.search import search_text
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(["check", *args])
-    except SystemExit as exc:  # argparse usage errors
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+from test_validator_cli import run
 
 
 def lines_of(text: str, name: str) -> dict[int, list[str]]:

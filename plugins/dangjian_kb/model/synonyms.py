@@ -17,7 +17,7 @@ import yaml
 
 from dangjian_kb.model import yamlsafe
 from dangjian_kb.model.findings import Collector, Finding
-from dangjian_kb.model.taxonomy import compose, line_of, scalar, shown, untyped
+from dangjian_kb.model.taxonomy import line_of, scalar, shown, untyped
 
 SHIPPED = "dangjian_kb/data/synonyms.yml"
 _MARKUP = re.compile(r"[<>\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -73,7 +73,7 @@ def read(path: Path | None, name: str) -> tuple[Vocabulary, list[Finding]]:
             src = path.read_text("utf-8-sig")
         else:
             src = resources.files("dangjian_kb").joinpath("data", "synonyms.yml").read_text("utf-8")
-        root = compose(src)
+        root = yamlsafe.compose(src)
     except (OSError, UnicodeDecodeError) as exc:
         out.add("KB037", 0, f"无法读取同义词文件（{type(exc).__name__}）。请以 UTF-8 保存。")
         return Vocabulary([], Elsewhere()), out.items

@@ -112,28 +112,6 @@ def parse(text: str, source: str) -> Taxonomy:
     return tax
 
 
-def compose(text: str) -> yaml.Node | None:
-    """The YAML node tree, each node with its line, under yamlsafe's limits (size, anchors and
-    aliases, node count, syntax: YamlRefused with its line). A key written twice is composed as
-    YAML does; the readers here report it with the rest, instead of stopping at it."""
-    if len(text) > yamlsafe.MAX_BYTES:
-        raise yamlsafe.YamlRefused(f"文件过大（{len(text) // 1024} KB）。请拆分或删除无关内容。")
-    loader = getattr(yamlsafe, "RawLoader", yamlsafe.Loader)  # without refusing duplicate keys
-    try:
-        for count, event in enumerate(yaml.parse(text, Loader=loader), 1):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise yamlsafe.YamlRefused(
-                    "使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值，或给以 * 或 & 开头的值加引号。",
-                    event.start_mark.line + 1 if event.start_mark else 0,
-                )
-            if count > yamlsafe.MAX_NODES:
-                raise yamlsafe.YamlRefused("内容过多，无法处理。请检查文件是否粘贴了无关内容。")
-        return yaml.compose(text, Loader=loader)  # noqa: S506 - a SafeLoader, composing only
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        raise yamlsafe.YamlRefused("不是合法的 YAML：请检查缩进、冒号和引号。", mark.line + 1 if mark else 0) from None
-
-
 _STR = "tag:yaml.org,2002:str"
 
 
@@ -184,7 +162,7 @@ def shown(node: yaml.Node, text: str, limit: int = 30) -> str:
 def parse_checked(text: str, source: str) -> tuple[Taxonomy, list[Finding]]:
     out = Collector(source)
     try:
-        root = compose(text)
+        root = yamlsafe.compose(text)
     except yamlsafe.YamlRefused as exc:
         out.add("KB037", exc.line, f"分类文件{exc}")
         raise TaxonomyError(out.items) from None

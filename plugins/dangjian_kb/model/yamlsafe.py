@@ -89,21 +89,30 @@ def duplicate_keys(root: yaml.Node | None) -> Iterator[tuple[str, int, yaml.Node
             stack.extend(reversed(node.value))
 
 
-def load(text: str) -> object:
+def _within_limits(text: str) -> None:
+    """YamlRefused (with its line) for what no reader here takes: too big, anchors or aliases, too
+    many nodes. Events only: nothing is built yet."""
     if len(text) > MAX_BYTES:
         raise YamlRefused(f"文件过大（{len(text) // 1024} KB）。请拆分或删除无关内容。")
-    nodes = 0
+    for nodes, event in enumerate(yaml.parse(text, Loader=_Base), 1):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            raise YamlRefused(
+                "使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值，或给以 * 或 & 开头的值加引号。",
+                line,
+            )
+        if nodes > MAX_NODES:
+            raise YamlRefused("内容过多，无法处理。请检查文件是否粘贴了无关内容。")
+
+
+def _syntax_error(exc: yaml.YAMLError) -> YamlRefused:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return YamlRefused("不是合法的 YAML：请检查缩进、冒号和引号。", mark.line + 1 if mark else 0)
+
+
+def load(text: str) -> object:
     try:
-        for event in yaml.parse(text, Loader=_Base):
-            nodes += 1
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + 1 if event.start_mark else 0
-                raise YamlRefused(
-                    "使用了 YAML 锚点或别名（& 或 *），出于安全原因不予展开。请直接写出每个值，或给以 * 或 & 开头的值加引号。",
-                    line,
-                )
-            if nodes > MAX_NODES:
-                raise YamlRefused("内容过多，无法处理。请检查文件是否粘贴了无关内容。")
+        _within_limits(text)
         return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader
     except DuplicateKey as exc:
         raise YamlRefused(
@@ -111,8 +120,18 @@ def load(text: str) -> object:
             exc.problem_mark.line + 1 if exc.problem_mark else 0,
         ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        raise YamlRefused("不是合法的 YAML：请检查缩进、冒号和引号。", mark.line + 1 if mark else 0) from None
+        raise _syntax_error(exc) from None
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree, each node with its line, under the same limits as ``load``. A key written
+    twice is composed as YAML does: a reader reports it with the rest (``duplicate_keys``)
+    instead of stopping at it."""
+    try:
+        _within_limits(text)
+        return yaml.compose(text, Loader=RawLoader)  # noqa: S506 - a SafeLoader, composing only
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc) from None
     except (*CONSTRUCTOR_ERRORS, RecursionError) as exc:
         if isinstance(exc, YamlRefused):
             raise
