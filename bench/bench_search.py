@@ -124,7 +124,12 @@ def speed(entries: int, queries: list[str], reuse: bool = False) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[5000])
-    ap.add_argument("--site", type=Path, default=REPO / "site", help="built shipped site (built when missing)")
+    ap.add_argument(
+        "--site",
+        type=lambda p: Path(p).resolve(),
+        default=REPO / "site",
+        help="built shipped site (built when missing)",
+    )
     ap.add_argument("--eval", type=Path, default=EVAL, help="evaluation set (queries with their answers)")
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")

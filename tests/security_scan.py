@@ -66,7 +66,7 @@ class Violation:
 def scheme_of(value: str) -> str:
     """A URL as a browser reads its scheme: entities already decoded by the parser, then
     whitespace and control characters dropped, percent-escapes of the scheme undone."""
-    return _INVISIBLE.sub("", unquote(value)).lower()
+    return _INVISIBLE.sub("", unquote(value)).lower().replace("\\", "/")
 
 
 def _tag_violations(tag: Tag) -> list[str]:
@@ -113,11 +113,22 @@ def _tag_violations(tag: Tag) -> list[str]:
     return out
 
 
+# Ids the theme's and the package's scripts look up (material's __config, our kb-index-script) and
+# names that would shadow their globals (KB_FINDER_INDEX): content must never add a second one.
+_SCRIPT_ID = re.compile(r"^(?:__|kb[-_]|md[-_])", re.I)
+
+
 def scan_markup(text: str, page: str) -> list[Violation]:
     soup = BeautifulSoup(text, "html.parser")
     found: list[Violation] = []
+    seen: set[str] = set()
     for tag in soup.find_all(True):
         found.extend(Violation(page, what) for what in _tag_violations(tag))
+        ident = str(tag.get("id") or "")
+        if _SCRIPT_ID.match(ident):
+            if ident in seen or ident.upper().startswith("KB_"):
+                found.append(Violation(page, f"script id {ident!r} on <{tag.name}> {tag.get_text()[:40]!r}"))
+            seen.add(ident)
     # markup that the parser saw as text but a browser would still run is not possible with
     # html.parser; an unparsed '<script' left in an attribute value is caught above.
     return found

@@ -593,3 +593,14 @@ def test_reminders_with_register_errors_still_list_and_exit_1(tmp_path, capsys):
     write(tmp_path, ONE + "    term: 9\n")
     code, out, err = run_cli(capsys, "reminders", str(tmp_path), "--on", "2029-04-01")
     assert code == 1 and "KB065" in err and "ORG-001 测试党委" in out
+
+
+def test_terminal_escapes_in_a_name_are_refused_and_never_printed_raw(tmp_path, capsys):
+    """A name written with YAML escapes ("\\e]0;…\\a") would retitle or clear the office's terminal."""
+    (tmp_path / "problems").mkdir()
+    write(tmp_path, ONE.replace("name: 测试党委", 'name: "测试党委\\e]0;PWNED\\a\\e[2J"'))
+    code, out, _ = run_cli(capsys, "check", str(tmp_path), "--today", "2029-01-01")
+    assert code == 1 and "organizations.yml:3: KB061" in out and "控制字符" in out and "\x1b" not in out
+    for fmt in ("text", "csv", "json"):
+        code, out, err = run_cli(capsys, "reminders", str(tmp_path), "--on", "2029-01-01", "--format", fmt)
+        assert "\x1b" not in out + err and "\x07" not in out + err, fmt

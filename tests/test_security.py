@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pytest
 
 from conftest import PROBLEM_BODY, KBBuilder
-from dangjian_kb.check import validate
+from dangjian_kb.check import sources, validate
 from dangjian_kb.model.findings import Finding
 from security_scan import build_serving, mentions, scan_site
 from test_site import TODAY, configure
@@ -165,6 +165,18 @@ BODY: list[tuple[str, str]] = [
     ("remote-audio-source", '<audio><source src="https://x{n}.invalid/a.mp3"></audio>'),
     ("remote-iframe", '<iframe src="https://x{n}.invalid/"></iframe>'),
     ("remote-srcset", '<img src="img/ok.png" srcset="https://x{n}.invalid/a.png 2x">'),
+    # a browser reads a backslash as a slash and drops tabs: these are //host too
+    ("remote-img-backslash", '<img src="/\\x{n}.invalid/a.png">'),
+    ("remote-img-md-backslash", "![图](/\\x{n}.invalid/b.png)"),
+    ("remote-img-unc", '<img src="\\\\x{n}.invalid\\a.png">'),
+    ("remote-img-tab-slash", '<img src="/&#9;/x{n}.invalid/a.png">'),
+    ("remote-img-ref-backslash", "![图][i{n}]\n\n[i{n}]: /\\x{n}.invalid/c.png"),
+    ("remote-img-attr-src", "![图](img/ok.png){: src='/\\x{n}.invalid/d.png' }"),
+    # ids the theme and the package's scripts look up: material reads the first #__config
+    ("reserved-id-config", '<span id="__config">{"base":"https://x{n}.invalid/"}</span>'),
+    ("reserved-id-attr-list", "段落{n}\n{ #__config }"),
+    ("clobber-global-id", '<span id="KB_FINDER_INDEX">{n}</span>'),
+    ("clobber-script-id", '<span id="kb-index-script">{n}</span>'),
     # headings: their text also reaches the table of contents the theme prints unescaped
     ("heading-abrupt-comment", '### 注意 <!--><img alt=">" src=x onerror=alert({n})// "-->\n\n说明。'),
     ("heading-bang-comment", "### 注意 <!-- a --!><img src=x onerror=alert({n})>\n\n说明。"),
@@ -368,6 +380,17 @@ def write_payload_kb(kb: KBBuilder) -> None:
     # its title is printed in the nav of every page and in the header
     kb.write("docs/titled.md", "---\ntitle: 'X<img src=x onerror=\"alert(1905)\">'\n---\n\n正文。\n")
     kb.write("docs/h1-titled.md", "# 标题 <svg/onload=alert(1906)>\n\n正文。\n")
+    # the theme prints a page's front-matter strings unescaped and picks its template from it
+    kb.write(
+        "docs/meta.md",
+        "---\ntitle: 元数据\nsubtitle: '<img src=x onerror=alert(1907)>'\n"
+        "description: '\" onmouseover=\"alert(1908)'\nstatus: '<svg onload=alert(1909)>'\n---\n\n正文。\n",
+    )
+    kb.write("docs/redir.md", "---\ntemplate: redirect.html\nlocation: 'javascript:alert(1910)//'\n---\n\n正文。\n")
+    # files that MkDocs would copy as they are
+    kb.write("docs/raw1911.html", "<script>alert(1911)</script>")
+    kb.write("docs/img1912.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1912)"/>')
+    kb.write("docs/remote.md", '# 远程\n\n<img src="/&#9;/x1913.invalid/a.png">\n\n![图](/\\x1914.invalid/b.png)\n')
 
 
 @pytest.fixture(scope="module")
@@ -428,8 +451,32 @@ def test_published_inert(p: Payload, served):
 
 def test_docs_pages_inert(served):
     _, violations = served
-    mine = [str(v) for v in violations if any(mentions(v, n) for n in range(1901, 1907))]
+    mine = [str(v) for v in violations if any(mentions(v, n) for n in range(1901, 1915))]
     assert mine == [], "\n".join(mine)
+
+
+def test_docs_front_matter_reaches_no_page(served):
+    """A docs/ page's own front matter (subtitle, status, template) never reaches the theme."""
+    result, _ = served
+    pages = [p.read_text("utf-8") for p in result.site.rglob("*.html")]
+    assert not [p for p in pages if "alert(1907)" in p or "alert(1909)" in p or "alert(1910)" in p]
+    meta = (result.site / "meta.html").read_text("utf-8")
+    assert 'content="&quot; onmouseover=&quot;alert(1908)"' in meta  # the description, as text
+
+
+def test_docs_files_outside_the_allowlist_refused_and_not_published(payload_kb, served):
+    result, _ = served
+    refused = {f.path: f for f in sources.site_pages(payload_kb.root, payload_kb.root / "docs")}
+    for rel in ("docs/raw1911.html", "docs/img1912.svg"):
+        assert refused[rel].code == "KB039" and refused[rel].is_error, rel
+    assert not (result.site / "raw1911.html").exists() and not (result.site / "img1912.svg").exists()
+
+
+def test_docs_remote_images_not_loaded(served):
+    result, violations = served
+    assert not [str(v) for v in violations if mentions(v, 1913) or mentions(v, 1914)]
+    page = (result.site / "remote.html").read_text("utf-8")
+    assert "x1913.invalid" not in page and "x1914.invalid" not in page
 
 
 def test_no_violation_anywhere(served):

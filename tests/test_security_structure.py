@@ -529,3 +529,36 @@ def test_control_characters_escaped_in_new_output(kb, capsys):
     cli.main(["new", "problem", "--title", "标题\x1b[2J清屏", "--topic", "党费管理", "--root", str(kb.root)])
     out, err = capsys.readouterr()
     assert "\x1b" not in out and "\x1b" not in err, (out, err)
+
+
+# mkdocs.yml settings the theme writes into every page: markup, a script address, a network request.
+UNSAFE_SETTINGS = [
+    ("site_name", {"site_name": "知识库<img src=x onerror=alert(1)>"}, "site_name"),
+    ("site_description", {"site_description": '" onmouseover="alert(2)'}, "site_description"),
+    ("analytics", {"extra": {"analytics": {"provider": "google", "property": "G-XXXX"}}}, "extra.analytics"),
+    ("homepage", {"extra": {"homepage": "javascript:alert(3)"}}, "extra.homepage"),
+    ("social", {"extra": {"social": [{"icon": "x", "link": "java\tscript:alert(4)"}]}}, "extra.social"),
+    ("font", {"theme": {"name": "material", "language": "zh"}}, "theme.font"),
+    ("logo", {"theme": {"name": "material", "font": False, "logo": "https://x.invalid/logo.png"}}, "theme.logo"),
+]
+
+
+@pytest.mark.parametrize("label,settings,named", UNSAFE_SETTINGS, ids=[s[0] for s in UNSAFE_SETTINGS])
+def test_unsafe_mkdocs_settings_refused(tmp_path, label, settings, named):
+    import yaml
+
+    kb = _secret_kb(tmp_path)
+    cfg = yaml.safe_load((kb.root / "mkdocs.yml").read_text("utf-8"))
+    cfg.update(settings)
+    (kb.root / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), "utf-8")
+    proc = subprocess.run(
+        [PY, "-m", "mkdocs", "build", "-q", "-f", str(kb.root / "mkdocs.yml")],
+        cwd=kb.root,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert f"mkdocs.yml 的 {named}" in proc.stderr, proc.stderr[-2000:]
+    assert not (kb.root / "site" / "index.html").exists()

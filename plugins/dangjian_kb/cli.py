@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import re
 import sys
 import time
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `check | head`: the reader stopped early; the outcome is not known to be clean
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -103,7 +107,7 @@ def _check(args: argparse.Namespace) -> int:
     kb.findings = sorted(
         kb.findings
         + organizations.findings(root, args.register, args.today, args.overdue_error, kb.entries)
-        + sources.outside_links(root, root / "docs")
+        + sources.site_pages(root, root / "docs")
     )
     if args.format == "json":
         print(report.as_json(kb.findings, len(kb.entries)))

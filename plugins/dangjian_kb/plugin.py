@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from dangjian_kb.check import rules_html, sources, validate
 from dangjian_kb.model import html_policy, rendering, urls
 from dangjian_kb.model.collection import ALL
+from dangjian_kb.model.findings import printable
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_text, slugs
 from dangjian_kb.site import basis_view, browse, docx_export, nav, site_dir, standards_pages, template_page
@@ -39,9 +40,45 @@ log = get_plugin_logger(__name__)
 # Places in a rendered page that the plugin fills: <!-- dangjian-kb:latest -->, <!-- dangjian-kb:standard ID -->
 SLOT = re.compile(r"(?:<p>)?<!--\s*dangjian-kb:(latest|home|standard)(?:\s+([A-Za-z0-9_.\-]+))?\s*-->(?:</p>)?")
 ASSET_PREFIX = "assets/dangjian_kb/"
+SITE_PAGE_HIDE = frozenset({"navigation", "toc", "footer", "path", "tags", "feedback"})
 ASSET_CSS = [ASSET_PREFIX + name for name in ("kb.css", "terms.css", "standards.css", "template.css", "a11y.css")]
 # The header search box of every page (the index itself loads on first use).
 ASSET_JS = [ASSET_PREFIX + "kb-search.js", ASSET_PREFIX + "a11y.js"]
+
+
+# Strings of mkdocs.yml the theme prints as HTML, unescaped (site_description inside an attribute).
+_PLAIN_SETTINGS = ("site_name", "site_description", "site_author", "copyright")
+# Links of mkdocs.yml the theme writes into every page.
+_LINK_SETTINGS = ("repo_url", "edit_uri", "site_url")
+
+
+def site_config_problem(config: MkDocsConfig) -> str | None:
+    """What in mkdocs.yml would put markup, a script address or a network request on every page."""
+    for key in _PLAIN_SETTINGS:
+        value = config.get(key)
+        if isinstance(value, str) and re.search(r"[<>\"&]", value):
+            return f"mkdocs.yml 的 {key} 含有 HTML 字符（< > \" &）：'{printable(value)[:40]}'。请只写文字。"
+    theme = config.get("theme")
+    if theme is not None and theme.name == "material" and theme.get("font") is not False:
+        return (
+            "mkdocs.yml 的 theme.font 会让每个页面从 Google 加载字体，离线包无法使用。请在 theme 下写 'font: false'。"
+        )
+    extra = config.get("extra") or {}
+    for key in ("analytics", "consent"):
+        if extra.get(key):
+            return f"mkdocs.yml 的 extra.{key} 会让每个页面联网加载外部脚本，离线包无法使用，也会泄露读者的访问。请删去这一项。"
+    links = [(key, config.get(key)) for key in _LINK_SETTINGS] + [("extra.homepage", extra.get("homepage"))]
+    for key in ("logo", "favicon"):  # fetched by every page: a remote one is a network request
+        value = theme.get(key) if theme is not None else None
+        if isinstance(value, str) and html_policy.scheme_of(value) is not None:
+            return f"mkdocs.yml 的 theme.{key} 是外部地址 '{printable(value)[:40]}'，离线包无法显示。请把图片放进 docs/，写相对地址。"
+    for key in ("social", "alternate"):
+        items = extra.get(key)
+        links += [(f"extra.{key}", item.get("link")) for item in items or () if isinstance(item, dict)]
+    for key, url in links:
+        if isinstance(url, str) and html_policy.scheme_of(url) not in (None, "http", "https", "mailto", "//"):
+            return f"mkdocs.yml 的 {key} 是不安全的链接 '{printable(url)[:40]}'。请写成 https:// 开头的网址或站内相对地址。"
+    return None
 
 
 class _DateOption(c.BaseConfigOption[dt.date]):
@@ -132,6 +169,9 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         if problem:  # before MkDocs cleans the site folder: a symlinked or misplaced one is never emptied
             raise PluginError(problem)
         self.today = self.config.today or dt.date.today()
+        problem = site_config_problem(config)
+        if problem:
+            raise PluginError(problem)
         self._check_named_files()
         # Stable addresses are the .html form of the content model, served or offline.
         config.use_directory_urls = False
@@ -282,7 +322,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
 
     def _drop_outside(self, files: Files) -> None:
         """Under `serve` the build goes on: a docs/ file reached through a link out of the
-        repository is still never published."""
+        repository, or of a type that is not published (a page's script, an SVG), still never is."""
         links = [self.root / f.path for f in self.outside]
         for file in list(files):
             src = Path(file.abs_src_path) if file.abs_src_path else None
@@ -313,7 +353,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.terms = terms_mod.Terms.load(
             self.root, self.config.register, self.today, self.config.overdue_error, kb.entries
         )
-        self.outside = sources.outside_links(self.root, Path(self.docs_dir))
+        self.outside = sources.site_pages(self.root, Path(self.docs_dir))
         # statuses are on the page instead
         kb.findings = sorted(kb.findings + self.terms.build_findings + self.outside)
         for finding in kb.warnings:
@@ -356,6 +396,8 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.links.here, self.links.source = page.file.url, entry.rel if entry is not None else None
         if src in self.titles:
             page.meta["title"] = html.escape(self.titles[src])
+        else:
+            self._site_page_meta(page)
         if entry is not None and entry.rel in self.refused:
             # Under `mkdocs serve` a refused entry is not previewed: its findings are shown instead.
             return ""
@@ -364,6 +406,26 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             log.error(f"{page.file.src_uri}: 页面过于复杂（{complex_}），未生成内容。")
             return "此页内容过于复杂，无法安全生成。"
         return markdown
+
+    @staticmethod
+    def _site_page_meta(page: Page) -> None:
+        """A docs/ page's front matter reaches the theme, which prints its strings as HTML and picks
+        a template by it (redirect.html follows ``location``): only an allowlist of keys is kept,
+        each as text."""
+        for key in list(page.meta):
+            value = page.meta[key]
+            if key in ("title", "description") and isinstance(value, str):
+                page.meta[key] = html_policy.text(value)
+            elif key == "hide" and isinstance(value, list) and all(v in SITE_PAGE_HIDE for v in value):
+                continue
+            elif key == "search" and value in ({"exclude": True}, {"exclude": False}):
+                continue
+            else:
+                del page.meta[key]
+                log.warning(
+                    f"{page.file.src_uri}: 页面头部的 '{printable(str(key))[:40]}' 不被采用"
+                    f"（网站页面只可写 title、description、hide、search）。请删去这一项。"
+                )
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Every page leaves here through the allowlist sanitizer, whatever the checker said; so do

@@ -22,7 +22,7 @@ from pathlib import Path
 from dangjian_kb.check import organizations as check_orgs
 from dangjian_kb.check.frontmatter import parse_file
 from dangjian_kb.model.dates import add_months
-from dangjian_kb.model.findings import Collector
+from dangjian_kb.model.findings import Collector, printable
 from dangjian_kb.model.organizations import STATUS_LABEL, Organization, Register, Status
 
 TEMPLATE_ID = "T-0001"
@@ -198,9 +198,9 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     elif args.format == "csv":
-        print(as_csv(items), end="")
-    else:
-        print(as_text(items, missing, on, args.within, source), end="")
+        print(printable(as_csv(items), keep="\n"), end="")
+    else:  # a name holding ESC sequences must not retitle or clear the office's terminal
+        print(printable(as_text(items, missing, on, args.within, source), keep="\n"), end="")
     return 1 if errors else 0
 
 

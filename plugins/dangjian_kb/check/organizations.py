@@ -20,7 +20,7 @@ from dangjian_kb.check.frontmatter import _Loader
 from dangjian_kb.check.suggest import ask_or, closest, did_you_mean
 from dangjian_kb.model import dates, os_reason, yamlsafe
 from dangjian_kb.model.entry import Entry
-from dangjian_kb.model.findings import Collector, Finding
+from dangjian_kb.model.findings import Collector, Finding, printable
 from dangjian_kb.model.organizations import (
     LEVELS,
     STATUS_LABEL,
@@ -235,6 +235,9 @@ def _text(item: dict, key: str, line: int, out: Collector, label: str) -> str | 
     text = str(value).strip()
     if "\n" in text:
         out.add("KB061", line, f"字段 {key}（{label}）只能是一行文字。请删去换行。")
+        return None
+    if printable(text) != text:  # "\e]0;…" in double quotes: a terminal escape in every reminder
+        out.add("KB061", line, f"字段 {key}（{label}）含有不可见的控制字符：'{printable(text)[:60]}'。请删去这些字符。")
         return None
     return text
 

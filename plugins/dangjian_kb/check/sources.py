@@ -72,25 +72,56 @@ def named_file_problem(option: str, path: Path, shown: str | None = None) -> str
     return f"{option} 指定的文件 '{shown}' 不存在。{hint}"
 
 
-def outside_links(root: Path, folder: Path) -> list[Finding]:
-    """KB011 for each symlink under ``folder`` (docs/: MkDocs follows them) that leads out of the
-    repository, and for ``folder`` itself: a pull request can carry a link to ../.env."""
+def site_pages(root: Path, folder: Path) -> list[Finding]:
+    """What in ``folder`` (docs/: MkDocs publishes every file in it) is not published: symlinks that
+    lead out of the repository (KB011; a pull request can carry a link to ../.env), ``folder``
+    itself if it is one, and files outside the allowlist of page and asset types (KB039: a
+    docs/x.html or x.svg would be copied as it is and run in the site's origin)."""
     root = root.resolve()
     out: list[Finding] = []
 
+    def rel_of(path: Path) -> str:
+        return os.path.relpath(path, root).replace(os.sep, "/")
+
     def refuse(path: Path, what: str) -> None:
-        rel = os.path.relpath(path, root).replace(os.sep, "/")
-        out.append(Finding(rel, 0, "KB011", f"{what}指向仓库之外，已拒绝读取和发布。请把文件本身放入仓库。"))
+        out.append(Finding(rel_of(path), 0, "KB011", f"{what}指向仓库之外，已拒绝读取和发布。请把文件本身放入仓库。"))
 
     if folder.is_symlink() and not _inside(root, folder):
         refuse(folder, "网站页面文件夹是符号链接，")
         return out
     for dirpath, dirnames, filenames in os.walk(folder):  # links to folders are not walked into
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # MkDocs skips dot folders too
         for name in sorted(dirnames + filenames):
             path = Path(dirpath) / name
             if path.is_symlink() and (_loops(path) or not _inside(root, path)):
                 refuse(path, "符号链接")
+            elif name in filenames and not name.startswith("."):
+                problem = _page_file_problem(path, name)
+                if problem:
+                    out.append(Finding(rel_of(path), 0, "KB039", problem))
     return sorted(out)
+
+
+def _page_file_problem(path: Path, name: str) -> str | None:
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)  # a FIFO would block the build's read
+    except OSError as exc:
+        return f"无法读取文件（{os_reason.describe(exc)}），不予发布。请检查文件权限。"
+    if not regular:
+        return "不是普通文件（命名管道或设备文件），不予发布，也没有读取。请删除它。"
+    suffix = _suffix(name)
+    if suffix in MARKDOWN_SUFFIXES:
+        return None
+    if suffix not in ASSET_MAGIC:
+        return f"网站页面文件夹只发布 Markdown 页面、图片和 PDF，'{suffix or name}' 文件不予发布。请删除它，或改存为图片或 PDF。"
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        return f"无法读取文件（{os_reason.describe(exc)}），不予发布。请检查文件权限。"
+    if not head.startswith(ASSET_MAGIC[suffix]) or (suffix == ".webp" and head[8:12] != b"WEBP"):
+        return f"文件名是 '{suffix}'，内容却不是这种文件，不予发布。请用图片或 PDF 软件重新导出。"
+    return None
 
 
 def scan(root: Path) -> Scan:

@@ -142,13 +142,14 @@ _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _IDEOGRAPHIC_SPACE = "\u3000"  # Chinese text's own space: shown as typed (messages name it)
 
 
-def printable(text: str) -> str:
+def printable(text: str, keep: str = "") -> str:
     """``text`` with control and invisible format characters written as escapes (\\n, \\x1b, \\u200b);
-    the full-width space U+3000 stays as typed."""
+    the full-width space U+3000 and the characters of ``keep`` (a notice's line breaks) stay as typed."""
     if text.isprintable():
         return text
     return "".join(
-        ch if ch.isprintable() or ch == _IDEOGRAPHIC_SPACE else _ESCAPES.get(ch) or _escape(ch) for ch in text
+        ch if ch.isprintable() or ch == _IDEOGRAPHIC_SPACE or ch in keep else _ESCAPES.get(ch) or _escape(ch)
+        for ch in text
     )
 
 

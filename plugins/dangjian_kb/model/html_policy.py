@@ -61,22 +61,39 @@ GENERATED_ATTRS: dict[str, frozenset[str]] = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})  # relative addresses and #anchors always pass
 URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite"})
-REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.\-]*:|//)", re.I)  # any scheme, or protocol-relative
+REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.I)  # any scheme, or protocol-relative
+# Characters a browser's URL parser drops (tab, newline anywhere; controls and spaces around) or reads
+# as a slash (a backslash): '/\host/a.png' and '/<tab>/host' are '//host/a.png' to it.
+_URL_DROPPED = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ufffd]+")
+# Ids the page's own scripts and the theme look up (material's __config, __search …; ours kb-…,
+# KB_…): content holding one would replace the theme's settings or clobber a global.
+RESERVED_ID = re.compile(r"(?:__|kb[-_]|md[-_])", re.I)
+
+
+def as_browser_reads(url: str) -> str:
+    """The address as a browser's URL parser sees it (entities already decoded)."""
+    return _URL_DROPPED.sub("", url).replace("\\", "/")
 
 
 def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
     # Remote media would be fetched when the page opens: offline it fails, online it reports the reader.
-    if attr == "src" and REMOTE.match(value):
+    if attr == "src" and REMOTE.match(as_browser_reads(value)):
         return None
     return value
 
 
-def _cleaner(tags: frozenset[str], attrs: dict[str, frozenset[str]], generic_prefixes: set[str]) -> nh3.Cleaner:
+def _keep_content_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr == "id" and RESERVED_ID.match(value):  # the package's own pages use these ids
+        return None
+    return _keep_attribute(tag, attr, value)
+
+
+def _cleaner(tags: frozenset[str], attrs: dict[str, frozenset[str]], generic_prefixes: set[str], keep) -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=set(tags),
         clean_content_tags={"script", "style"},
         attributes={k: set(v) for k, v in attrs.items()},
-        attribute_filter=_keep_attribute,
+        attribute_filter=keep,
         strip_comments=True,
         link_rel=None,
         generic_attribute_prefixes=generic_prefixes,
@@ -85,8 +102,8 @@ def _cleaner(tags: frozenset[str], attrs: dict[str, frozenset[str]], generic_pre
     )
 
 
-_CONTENT = _cleaner(CONTENT_TAGS, CONTENT_ATTRS, set())
-_GENERATED = _cleaner(GENERATED_TAGS, GENERATED_ATTRS, {"aria-", "data-"})
+_CONTENT = _cleaner(CONTENT_TAGS, CONTENT_ATTRS, set(), _keep_content_attribute)
+_GENERATED = _cleaner(GENERATED_TAGS, GENERATED_ATTRS, {"aria-", "data-"}, _keep_attribute)
 
 
 def clean_content(fragment: str) -> str:
@@ -103,9 +120,10 @@ _TEXT = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"}, attribut
 
 
 def text(fragment: str) -> str:
-    """The text of an HTML fragment, escaped, every tag and comment dropped: for the strings a
-    theme prints as HTML outside the page body (titles in the nav and the table of contents)."""
-    return _TEXT.clean(str(fragment))
+    """The text of an HTML fragment, escaped (quotes too), every tag and comment dropped: for the
+    strings a theme prints as HTML outside the page body (titles in the nav and the table of
+    contents, a page's description inside a <meta> attribute)."""
+    return html.escape(html.unescape(_TEXT.clean(str(fragment))))
 
 
 def clean_around(fragment: str, slot: re.Pattern[str], fill) -> str:
@@ -141,7 +159,7 @@ def violations(fragment: str) -> list[Violation]:
 
 def scheme_of(url: str) -> str | None:
     """The scheme a browser reads: entities decoded, controls and whitespace dropped (java&#9;script:)."""
-    text = re.sub(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ufffd]+", "", html.unescape(url))
+    text = as_browser_reads(html.unescape(url))
     m = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", text)
     return m[1].lower() if m else ("//" if text.startswith("//") else None)
 
@@ -166,6 +184,9 @@ class _Finder(HTMLParser):
             if name not in allowed:
                 what = "事件属性" if name.startswith("on") else "不允许的属性"
                 self.found.append(Violation(f"<{tag}> 的{what} '{name}'", name))
+            elif name == "id" and RESERVED_ID.match(value):
+                shown = value if len(value) <= 40 else value[:40] + "…"
+                self.found.append(Violation(f"<{tag}> 的 id '{shown}' 是网页脚本保留的名字", value[:20] or name))
             elif name in URL_ATTRS:
                 self._url(tag, name, value)
 
