@@ -435,7 +435,7 @@ def test_pathological_body_builds_quickly(tmp_path):
     kb = KBBuilder(root)
     for i, body in enumerate(BODIES.values(), 1):
         kb.problem(f"P-{i:04d}", title=f"问题{i}", body=PROBLEM_BODY + "\n## 延伸阅读\n\n" + body + "\n")
-    configure(kb, search_selftest=False)
+    configure(kb)
     out = build_in_child(root, "building 13 pathological entries")
     assert out.split()[1] == "True", out
     assert float(out.split()[0]) < 30, out

@@ -191,7 +191,7 @@ def test_field_types(std_kb, old, new, words):
     [
         ("a: &x 1\nb: *x\n", "锚点或别名"),
         ("id: demo\n\ttitle: x\n", "制表符"),
-        ("id: [demo\n", "YAML 格式错误"),
+        ("id: [demo\n", "不是合法的 YAML：列表的方括号没有闭合"),
         ("- 1\n- 2\n", "不是 '字段: 值'"),
         ("", "空"),
         ("# 只有注释\n", "空"),

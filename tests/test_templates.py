@@ -451,7 +451,7 @@ def test_shipped_site_has_a_word_file_per_template_and_they_reach_the_zip(tmp_pa
     for name in ("taxonomy.yml", "regulations.yml"):
         shutil.copy(PROJECT / name, root / name)
     kb = KBBuilder(root)
-    configure(kb, search_selftest=False, today=dt_fixed().isoformat())  # the shipped dates are not after it
+    configure(kb, today=dt_fixed().isoformat())  # the shipped dates are not after it
     site = built(build(root))
     ids = sorted(re.match(r"T-\d{4}", p.name)[0] for p in (root / "templates").glob("T-*.md"))
     assert sorted(p.stem for p in (site.dir / "templates").glob("*.docx")) == ids
@@ -470,7 +470,7 @@ def test_word_file_shows_links_and_citations_as_the_page_does(tmp_path, kb_facto
     body = BODY.replace("方式。", "方式（见[[P-0001]]，依据[[依据:zhibu-tiaoli-2018#第六章]]）。")
     template(kb, body=body, basis=["zhibu-tiaoli-2018#第六章"])
     kb.problem(title="支部委员会任期届满前要提前请示")
-    configure(kb, search_selftest=False)
+    configure(kb)
     site = built(build(kb.root))
     word = docx.Document(site.dir / "templates" / "T-0001.docx")
     text = "\n".join(p.text for p in word.paragraphs)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import os
 import re
@@ -12,6 +11,7 @@ import time
 from pathlib import Path
 
 from dangjian_kb import __version__
+from dangjian_kb.model import dates
 from dangjian_kb.site import bundle, stamp
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -24,6 +24,7 @@ _ARGPARSE_ZH = [
     (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 后面需要一个值"),
     (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：\1"),
     (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+    (re.compile(r"^argument (\S+): "), r"参数 \1："),  # our own messages after argparse's prefix
 ]
 
 
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--regulations", type=Path, help="制度依据登记表，默认为 <path>/regulations.yml，不存在时 basis 按自由文字处理"
     )
-    check.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    check.add_argument("--today", type=dates.date_arg, help=argparse.SUPPRESS)
     check.add_argument("--register", help="换届台账文件，默认为 <path>/organizations.yml（不存在时不检查）")
     check.add_argument("--overdue-error", action="store_true", help="任期已届满按错误处理（KB068），默认只提示")
     check.set_defaults(func=_check)

@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from dangjian_kb.check import rules_html, sources, validate
+from dangjian_kb.check.suggest import closest
 from dangjian_kb.model import html_policy, rendering, urls
 from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.findings import printable
@@ -128,8 +129,27 @@ class _FlagOption(c.Type):
         return value
 
 
+class _RootOption(c.Dir):
+    """The knowledge-base root: an existing folder, said in Chinese when it is not."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, default=".")
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise base.ValidationError(
+                f"应为知识库根目录（相对 mkdocs.yml），通常写 '.'；现为 '{_as_written(value)}'。"
+            )
+        try:
+            return super().run_validation(value)
+        except base.ValidationError:
+            raise base.ValidationError(
+                f"知识库根目录 '{value}' 不存在或不是文件夹（相对 mkdocs.yml 所在目录）。请写存放 handbook/、problems/ 的文件夹，通常是 '.'。"
+            ) from None
+
+
 class DangjianKBConfig(base.Config):
-    root = c.Dir(exists=True, default=".")
+    root = _RootOption()
     """Knowledge-base root (holding handbook/, problems/, cases/), relative to mkdocs.yml."""
     taxonomy = _FileOption("taxonomy.yml")
     """Taxonomy file relative to the root; the shipped five focuses when it does not exist."""
@@ -157,6 +177,20 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         self.generated: dict[str, GeneratedPage] = {}
         self._pool = self._finder_job = None
         self._finder_script = ""
+
+    def load_config(self, options: dict, config_file_path: str | None = None):  # type: ignore[override]
+        """An option MkDocs does not know (overdue_errors) would only be a warning in English and
+        silently ignored: here it is an error that names the option meant."""
+        if not isinstance(options, dict):
+            return [("dangjian-kb", base.ValidationError("选项应写成 '名称: 值' 的映射，如 'root: .'。"))], []
+        errors, warnings = super().load_config(options, config_file_path)
+        names = [name for name, _ in DangjianKBConfig._schema]
+        for key in [k for k in options if k not in names]:
+            guess = closest(str(key), names, cutoff=0.6)
+            fix = f"是否想写 '{guess}'？" if guess else f"可用的选项：{'、'.join(names)}。"
+            errors.append((str(key), base.ValidationError(f"dangjian-kb 没有选项 '{printable(str(key))}'。{fix}")))
+        warnings = [(k, w) for k, w in warnings if k in names]
+        return errors, warnings
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"

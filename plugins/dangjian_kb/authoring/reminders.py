@@ -21,6 +21,7 @@ from pathlib import Path
 
 from dangjian_kb.check import organizations as check_orgs
 from dangjian_kb.check.frontmatter import parse_file
+from dangjian_kb.model import dates
 from dangjian_kb.model.dates import add_months
 from dangjian_kb.model.findings import Collector, printable
 from dangjian_kb.model.organizations import STATUS_LABEL, Organization, Register, Status
@@ -63,17 +64,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=Within(6, "m"),
         help="任期在多长时间内届满，默认 6m（6 个月）；也可写 2m、90d",
     )
-    p.add_argument("--on", type=_date_arg, help="按哪一天计算（YYYY-MM-DD），默认今天")
+    p.add_argument("--on", type=dates.date_arg, help="按哪一天计算（YYYY-MM-DD），默认今天")
     p.add_argument("--format", choices=("text", "csv", "json"), default="text", help="输出格式")
     p.add_argument("--issuer", default=DEFAULT_ISSUER, help=f"通知落款单位，默认“{DEFAULT_ISSUER}”")
     p.set_defaults(func=run)
-
-
-def _date_arg(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' 不是日期。请写成 YYYY-MM-DD") from None
 
 
 # -- the notice --------------------------------------------------------------------------------
@@ -82,18 +76,23 @@ def _date_arg(text: str) -> dt.date:
 def notice_template(root: Path) -> tuple[str, str]:
     """(Markdown body, where it came from): T-0001 of the knowledge base, else the built-in text."""
     folder = Path(root) / "templates"
+    unusable = ""
     for path in sorted(folder.glob(f"{TEMPLATE_ID}*.md")) if folder.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
         try:
             text = path.read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError):
+            unusable = f"（{rel} 无法读取）"
             continue
-        rel = path.relative_to(root).as_posix()
-        return parse_file(text.replace("\r\n", "\n"), Collector(rel)).body.strip() + "\n", rel
+        body = parse_file(text.replace("\r\n", "\n"), Collector(rel)).body.strip()
+        if body:
+            return body + "\n", rel
+        unusable = f"（{rel} 正文为空）"  # an empty notice sent to every organization helps no one
     text = resources.files("dangjian_kb").joinpath("data", "reminder_notice.md").read_text("utf-8")
     lines = text.split("\n")
     while lines and lines[0].startswith("#"):  # the file's own comment lines
         lines.pop(0)
-    return "\n".join(lines).strip() + "\n", "内置通知文本"
+    return "\n".join(lines).strip() + "\n", "内置通知文本" + unusable
 
 
 def plain(markdown: str) -> str:

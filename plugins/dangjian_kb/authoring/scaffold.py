@@ -97,6 +97,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.taxonomy is not None:  # as `check` does: a named file that is not there is a usage error
+        from dangjian_kb.check.sources import named_file_problem  # noqa: PLC0415
+
+        problem = named_file_problem("--taxonomy", args.taxonomy)
+        if problem:
+            print(f"用法错误：{problem}", file=sys.stderr)
+            return 2
     try:
         path, entry_id, notes = create(
             args.kind,

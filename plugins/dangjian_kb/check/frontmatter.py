@@ -25,7 +25,8 @@ _BaseLoader = yamlsafe.RawLoader  # the front matter reports duplicates itself a
 
 FENCE = re.compile(r"^(-{3}|—{2,}|－{3}|‐{3})\s*$")
 _KEY_LINE = re.compile(r"^(\w[\w-]*)\s*:(?=\s|$)")  # \w: Chinese keys ('标题: …') get their line too
-_FULLWIDTH_KEY = re.compile(r"^([ \t]*(?:-[ \t]*)?[A-Za-z_][\w-]*)[ \t]*[：﹕︰][ \t]*")  # linear: see syntax.py
+_FULLWIDTH_KEY = yamlsafe.FULLWIDTH_KEY
+_WIDE_SPACE_KEY = re.compile(r"^([ \t]*(?:-[ \t]*)?[A-Za-z_][\w-]*):\u3000[\u3000 \t]*")
 _NO_SPACE_KEY = re.compile(r"^([ \t]*[A-Za-z_][\w-]*):(?=[^\s/])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")  # YAML refuses these
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
@@ -305,6 +306,11 @@ def _repair_line(line: str, lineno: int, out: Collector) -> str:
         key = m.group(1).strip()
         out.add("KB005", lineno, f"字段 '{key}' 后用了全角冒号 '：'。请改为半角冒号加空格，如 '{key}: …'。")
         return f"{m.group(1)}: {line[m.end() :]}"
+    m = _WIDE_SPACE_KEY.match(line)
+    if m:  # 'title:　X' looks right, but YAML needs a half-width space after the colon
+        key, value = m.group(1).strip(), line[m.end() :].strip()
+        out.add("KB005", lineno, f"字段 '{key}' 的冒号后是全角空格。是否想写 '{key}: {value[:30]}'？")
+        return f"{m.group(1)}: {line[m.end() :]}"
     m = _NO_SPACE_KEY.match(line)
     if m and not line.lstrip().startswith(("http:", "https:")):
         key = m.group(1).strip()
@@ -347,41 +353,10 @@ def _report_aliases(text: str, line0: int, out: Collector) -> bool:
 
 
 def _yaml_error_line(exc: yaml.YAMLError, line0: int) -> int:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    context = str(getattr(exc, "context", "") or "")
-    if context.startswith(("while scanning", "while parsing a flow")) and getattr(exc, "context_mark", None):
-        mark = getattr(
-            exc, "context_mark", None
-        )  # an unclosed quote or bracket: where it opens, not where the stream ends
-    return line0 + mark.line if mark is not None else line0
-
-
-# Problem texts of PyYAML's pure-Python parser and of libyaml (CSafeLoader), which words them differently.
-_PROBLEMS = {
-    "mapping values are not allowed": "此处不能出现冒号：值里含半角冒号时请给整个值加引号，字段名前也不要有空格",
-    "could not find expected ':'": "缺少冒号：每个字段写成 '字段: 值'",
-    "found character that cannot start any token": "出现了不能作为值开头的字符（如 @、` 或 Tab）：请给值加引号",
-    "found unexpected end of stream": "引号或括号没有闭合",
-    "did not find expected ',' or ']'": "列表的方括号没有闭合，或元素之间缺少半角逗号",
-    "expected ',' or ']'": "列表的方括号没有闭合，或元素之间缺少半角逗号",
-    "did not find expected ',' or '}'": "花括号没有闭合：列表请写在方括号 [ ] 里，含 { 的值请加引号",
-    "expected ',' or '}'": "花括号没有闭合：列表请写在方括号 [ ] 里，含 { 的值请加引号",
-    "did not find expected node content": "列表或值不完整",
-    "found undefined tag handle": "出现了未定义的标签（以 ! 开头）：请给值加引号",
-    "could not determine a constructor for the tag": "出现了未定义的标签（以 ! 开头）：请给值加引号",
-    "expected <block end>, but found": "缩进不一致，或引号后还有文字：同一层级的字段请左对齐，值里有引号时请给整个值加引号",
-    "did not find expected key": "缩进不一致，或引号后还有文字：同一层级的字段请左对齐，值里有引号时请给整个值加引号",
-    "did not find expected alphabetic or numeric character": "以 * 或 & 开头的值会被当作 YAML 别名或锚点：请给整个值加引号",
-    "expected alphabetic or numeric character": "以 * 或 & 开头的值会被当作 YAML 别名或锚点：请给整个值加引号",
-    "did not find expected comment or line break": "值的写法不对（如 | 或 > 后紧跟文字）：请给整个值加引号",
-    "found duplicate anchor": "重复的锚点",
-    "exceeded maximum nesting depth": "嵌套过深：请只使用简单的 '字段: 值' 和列表",
-}
+    index = yamlsafe.error_index(exc)
+    return line0 + index if index is not None else line0
 
 
 def _yaml_error_message(exc: yaml.YAMLError) -> str:
-    problem = str(getattr(exc, "problem", "") or exc).strip()
-    hint = next((zh for en, zh in _PROBLEMS.items() if problem.startswith(en)), None)
-    if hint is None:
-        hint = f"YAML 无法解析（{' '.join(problem.split())}）"  # one line, whatever the parser says
+    hint = yamlsafe.error_hint(exc)
     return f"头部信息格式错误：{hint}。请对照投稿指南中的示例修改。"

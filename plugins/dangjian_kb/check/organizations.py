@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,10 +137,8 @@ def _yaml(text: str, out: Collector) -> tuple[object, yaml.Node | None]:
         out.add("KB060", 0, f"换届台账里有无法转换的值（{str(exc)[:60]}）。请去掉 '!!' 开头的类型标记，直接写值。")
         return None, None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        hint = "请检查缩进（用空格，不用 Tab）、半角冒号后的空格和列表的 '- '。"
-        out.add("KB060", line, f"换届台账不是合法的 YAML（{getattr(exc, 'problem', None) or '语法错误'}）。{hint}")
+        line, problem = yamlsafe.syntax_problem(text, exc)
+        out.add("KB060", line, f"换届台账不是合法的 YAML：{problem}")
         return None, None
     except RecursionError:
         out.add("KB060", 0, "换届台账嵌套过深，无法解析。请按投稿指南的格式书写。")
@@ -342,10 +341,23 @@ def _term(
     return years, "本组织设定（经上级党组织批准）"
 
 
+# A term written as words or as a quoted number (term: 三年, term: "3", term: ３): what was meant.
+_YEARS_WRITTEN = {
+    **{str(n): n for n in range(1, 11)},
+    **{w: n for n, w in enumerate("一二三四五六七八九十", 1)},
+    "两": 2,
+}
+
+
 def _term_years(value: object, line: int, rules: TermRules, out: Collector) -> int | None:
     """``term`` when it is a whole number of years within the rules' range, else None (reported)."""
     if value is None:
         return None
+    if isinstance(value, str) and not isinstance(value, bool):
+        meant = _YEARS_WRITTEN.get(unicodedata.normalize("NFKC", value).strip().removesuffix("年"))
+        if meant is not None:
+            out.add("KB065", line, f"任期 {_show(value)} 应写成不加引号的阿拉伯数字年数。是否想写 'term: {meant}'？")
+            return None
     if isinstance(value, bool) or not isinstance(value, int) or not rules.term_min <= value <= rules.term_max:
         out.add(
             "KB065",
@@ -400,6 +412,11 @@ def _adjustment(
 # -- across organizations ---------------------------------------------------------------------
 
 
+def _name_key(name: str) -> str:
+    """A name as compared: 冷链配送 党支部, 冷链配送　党支部 and 冷链配送党支部 are one organization."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
 def _check_cross(register: Register, out: Collector) -> None:
     seen_id: dict[str, Organization] = {}
     seen_name: dict[str, Organization] = {}
@@ -413,13 +430,17 @@ def _check_cross(register: Register, out: Collector) -> None:
             )
         else:
             seen_id[o.id] = o
-        if o.name in seen_name:
-            first = seen_name[o.name]
+        name = _name_key(o.name)
+        if name in seen_name:
+            first = seen_name[name]
+            same = "" if first.name == o.name else f"（与 '{first.name}' 只差空格）"
             out.add(
-                "KB062", o.line, f"名称 '{o.name}' 重复（第 {first.line} 行 {first.id} 已使用）。请核对是否重复登记。"
+                "KB062",
+                o.line,
+                f"名称 '{o.name}' 重复{same}（第 {first.line} 行 {first.id} 已使用）。请核对是否重复登记。",
             )
         else:
-            seen_name[o.name] = o
+            seen_name[name] = o
     ids = list(seen_id)
     for o in register.organizations:
         if o.parent is None:
@@ -512,8 +533,19 @@ def check_units(register: Register, entries: list[Entry]) -> tuple[dict[str, lis
         org = register.find(unit)
         if org is not None:
             cases.setdefault(org.id, []).append(e)
-        elif ID_PATTERN.fullmatch(unit.strip()):
+        elif ID_PATTERN.fullmatch(unicodedata.normalize("NFKC", unit).strip().upper()):  # org-010, ＯＲＧ-010
             ids = [o.id for o in register.organizations]
+            meant = unicodedata.normalize("NFKC", unit).strip().upper()
+            if meant in ids:
+                found.append(
+                    Finding(
+                        e.rel,
+                        e.key_lines.get("unit", 0),
+                        "KB063",
+                        f"unit 写的党组织编号 '{unit}' 大小写或全角不对。是否想写 '{meant}'？",
+                    )
+                )
+                continue
             where = f"换届台账 {register.path}" if register.present else f"换届台账（{register.path} 不存在）"
             found.append(
                 Finding(

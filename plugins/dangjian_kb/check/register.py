@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 
 from dangjian_kb.check.suggest import ask_or, closest, did_you_mean
-from dangjian_kb.model import dates
+from dangjian_kb.model import dates, yamlsafe
 from dangjian_kb.model.findings import Collector, Finding
-from dangjian_kb.model.regulations import ID_PATTERN, LEVELS, STATUSES, Register, Regulation
+from dangjian_kb.model.regulations import ID_PATTERN, LEVELS, STATUSES, Register, Regulation, bare_title
 
 FIELDS = ("id", "title", "number", "issuer", "date", "status", "superseded_by", "level", "note")
 REQUIRED = ("id", "title", "issuer", "date", "status")
@@ -71,24 +71,25 @@ def load(path: Path, rel: str) -> tuple[Register | None, list[Finding]]:
         out.add("KB050", exc.line, "制度依据登记表不能使用 YAML 锚点或别名（& 和 *）。请把内容直接写出来。")
         return Register([], rel, broken=True), out.items
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        out.add("KB050", (mark.line + 1) if mark else 0, "制度依据登记表不是合法的 YAML。请检查缩进、冒号和引号。")
+        line, problem = yamlsafe.syntax_problem(text, exc)
+        out.add("KB050", line, f"制度依据登记表不是合法的 YAML：{problem}")
         return Register([], rel, broken=True), out.items
     items = _top_level(root, out)
     regs = [r for node in items if (r := _regulation(node, out)) is not None]
     regs = _unique(regs, out)
     _check_successors(regs, out)
-    return Register(regs, rel, rejected=frozenset(_ids(items)) - {r.id for r in regs}), out.items
+    kept = {r.id for r in regs} | {bare_title(r.title) for r in regs}
+    return Register(regs, rel, rejected=frozenset(_names(items)) - kept), out.items
 
 
-def _ids(items: list[yaml.Node]) -> list[str]:
-    """Every id written in the file, valid or not."""
+def _names(items: list[yaml.Node]) -> list[str]:
+    """Every id and title written in the file, valid or not (entries cite by either)."""
     return [
-        v.value.strip()
+        bare_title(v.value) if k.value == "title" else v.value.strip()
         for node in items
         if isinstance(node, yaml.MappingNode)
         for k, v in node.value
-        if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode)
+        if isinstance(k, yaml.ScalarNode) and k.value in ("id", "title") and isinstance(v, yaml.ScalarNode)
     ]
 
 

@@ -49,7 +49,7 @@ def _resolve(
     ref, article = split_reference(text)
     written = f"[[依据:{text}]]" if in_body else f"basis 中的 '{text}'"
     reg = register.resolve(ref)
-    if reg is None and ref in register.rejected:
+    if reg is None and register.is_rejected(ref):
         return []  # the register's own finding (KB051) names what is wrong with this regulation
     if reg is None:
         findings.append(

@@ -4,8 +4,9 @@ template prompts; and extraction of the links a body makes (checked in the secon
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from dangjian_kb.model import syntax
+from dangjian_kb.model import syntax, yamlsafe
 from dangjian_kb.model.collection import Collection
 from dangjian_kb.model.entry import Heading, Link, section_lines
 from dangjian_kb.model.findings import Collector
@@ -79,6 +80,14 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
     lines = body.split("\n")
     positions: list[Heading] = []
     for name in coll.headings:
+        twice = [h for h in level2 if _same(h.text, name)][1:2]
+        if twice:
+            first = next(h for h in level2 if _same(h.text, name))
+            out.add(
+                "KB022",
+                twice[0].line,
+                f"标题 '## {name}' 写了两次（第 {first.line} 行已有）。请把两部分内容合并到一个标题下。",
+            )
         found = next((h for h in level2 if _same(h.text, name)), None)
         if found is None:
             near = _near_heading(lines, name)
@@ -109,6 +118,50 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
         if cur.line < prev.line:
             order = " → ".join(f"## {n}" for n in coll.headings)
             out.add("KB022", cur.line, f"标题 '## {cur.text}' 应在 '## {prev.text}' 之后。正文标题的顺序为：{order}。")
+
+
+# What a writer who meant [[ID]] types instead: full-width brackets (【【P-0012】】, ［［HB-2.2］］),
+# one bracket short ([[P-0012] , [P-0012]]), nothing inside ([[]]). Only an id or a 依据: citation
+# inside counts: 【【重要】】 is emphasis, not a link.
+_LINKISH = r"\s*((?:[A-Za-zＡ-Ｚａ-ｚ]{1,2}[-－][0-9０-９][0-9０-９.．]*|依据[:：][^\[\]【】［］\n]{1,60}?))\s*"
+_MALFORMED_LINK = re.compile(
+    rf"[【［][【［\[]{_LINKISH}[】］\]]{{1,2}}|\[[【［]{_LINKISH}[】］\]]{{1,2}}"
+    rf"|\[\[{_LINKISH}[】］]{{1,2}}|\[\[{_LINKISH}\](?!\])|(?<!\[)\[{_LINKISH}\]\]|\[\[\s*\]\]"
+)
+_LINK_MARKS = ("【【", "［［", "[[", "]]", "】】", "］］")
+
+
+def check_link_marks(body: str, line0: int, out: Collector) -> None:
+    """KB047 for a wikilink written so that it is published as plain text (outside code)."""
+    if not any(mark in body for mark in _LINK_MARKS):
+        return
+    for lineno, text in prose_lines(body, line0):
+        for m in _MALFORMED_LINK.finditer(text):
+            target = next((g for g in m.groups() if g), None)
+            if target is None:
+                out.add("KB047", lineno, "'[[]]' 是空的链接。请在方括号中写条目编号，如 '[[P-0012]]'，或删去。")
+                continue
+            meant = unicodedata.normalize("NFKC", target).strip()
+            meant = meant if meant.startswith("依据") else meant.upper()
+            out.add(
+                "KB047",
+                lineno,
+                f"'{m[0].strip()}' 不会显示为链接（链接要用两对半角方括号）。是否想写 '[[{meant.replace('：', ':')}]]'？",
+            )
+
+
+def check_second_front_matter(body: str, line0: int, out: Collector) -> None:
+    """KB048: a second '---' block at the top of the body (a header pasted twice) is published as
+    a paragraph of 'id: … title: …'."""
+    lines = body.lstrip("\n").split("\n", 3)
+    if len(lines) >= 2 and lines[0].strip() == "---" and yamlsafe.FULLWIDTH_KEY.match(lines[1]) is None:
+        if re.match(r"^[A-Za-z_][\w-]*[ \t]*:", lines[1]):
+            at = line0 + len(body) - len(body.lstrip("\n"))
+            out.add(
+                "KB048",
+                at,
+                "正文开头又有一个 '---' 头部（头部写了两次），它会作为正文文字显示。请把其中的字段合并到文件开头的头部，删去这一块。",
+            )
 
 
 def _same(text: str, name: str) -> bool:

@@ -131,9 +131,11 @@ def _check_id(coll: Collection, rel: str, meta: dict, ln, out: Collector, ok: di
         out.add("KB012", 1, f"缺少必填字段 'id'。请加一行 'id: …'，格式为 {coll.id_hint}。")
         return
     if not isinstance(value, str):
-        out.add(
-            "KB013", ln("id"), f"'id' 应为文字，现在是 '{value}'。格式为 {coll.id_hint}，如 'id: {_example(coll)}'。"
-        )
+        # YAML reads 0012 as the number 10 (octal): the number it made is not what was typed
+        what = "写成了数字" if isinstance(value, (int, float)) and not isinstance(value, bool) else f"是 '{value}'"
+        named = re.match(rf"{re.escape(coll.prefix)}-[0-9][0-9.]*[0-9]", rel.rsplit("/", 1)[-1])
+        meant = named[0] if named and coll.id_pattern.fullmatch(named[0]) else _example(coll)
+        out.add("KB013", ln("id"), f"'id' 应为文字，现在{what}。格式为 {coll.id_hint}，如 'id: {meant}'。")
         return
     value = value.strip()
     if not coll.id_pattern.fullmatch(value):

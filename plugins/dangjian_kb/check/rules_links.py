@@ -24,9 +24,15 @@ class BodyLinks(NamedTuple):
     file_links: list[Link]
 
 
-def check(entries: list[Entry], root: Path, unloaded: Sequence[BodyLinks] = ()) -> tuple[list[Entry], list[Finding]]:
+def check(
+    entries: list[Entry],
+    root: Path,
+    unloaded: Sequence[BodyLinks] = (),
+    claimed: frozenset[str] | set[str] = frozenset(),
+) -> tuple[list[Entry], list[Finding]]:
     """Return the entries that keep their id (the first file of a duplicate pair) and the findings;
-    the body links of ``unloaded`` files are checked like an entry's."""
+    the body links of ``unloaded`` files are checked like an entry's. Links to ``claimed`` ids (a
+    file of that name exists but gives no entry) are not reported: that file's findings are."""
     findings: list[Finding] = []
     by_id: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
@@ -44,7 +50,7 @@ def check(entries: list[Entry], root: Path, unloaded: Sequence[BodyLinks] = ()) 
                     )
                 )
     kept = [group[0] for group in by_id.values()]
-    ids = {e.id for e in kept}
+    ids = {e.id for e in kept} | set(claimed)
     by_rel = {e.rel: e for e in kept}
     for e in kept:
         findings.extend(_check_entry_links(e, ids, by_rel))

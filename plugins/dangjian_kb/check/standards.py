@@ -108,9 +108,8 @@ def parse_yaml(text: str, out: Collector) -> _Map | None:
                 return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = " ".join(str(getattr(exc, "problem", "") or exc).split())
-        out.add("KB070", mark.line + 1 if mark else 0, f"YAML 格式错误（{problem}）。请检查缩进、冒号和引号。")
+        line, problem = yamlsafe.syntax_problem(text, exc)
+        out.add("KB070", line, f"不是合法的 YAML：{problem}")
         return None
     except RecursionError:
         out.add("KB070", 0, "YAML 嵌套过深，无法解析。请按投稿指南的层级书写。")
@@ -471,7 +470,10 @@ def _duplicate_standards(stds: list[m.Standard]) -> list[Finding]:
 # -- entries: markers and restated figures --------------------------------------------------------------
 
 
-def check_entries(entries: list[Entry], stds: list[m.Standard]) -> list[Finding]:
+def check_entries(entries: list[Entry], stds: list[m.Standard], complete: bool = True) -> list[Finding]:
+    """Markers and cited items that do not resolve (KB078), figures restated (KB079). While a
+    standard file has errors (``complete`` false) what it should hold is unknown: references to
+    it are not judged, so its own findings are not buried under false ones in the entries."""
     known = {s.id: s for s in stds}
     item_ids = sorted(i.id for s in stds for i in s.items)
     # Item ids cited in prose ("ZB-04"): only the prefixes the standards use, so GB-50016 is not one.
@@ -497,6 +499,8 @@ def check_entries(entries: list[Entry], stds: list[m.Standard]) -> list[Finding]
             if in_code:
                 continue
             mk = m.MARKER.match(line)
+            if mk and not complete:
+                continue
             if mk and mk.group(1) not in known:
                 hint = did_you_mean(mk.group(1), sorted(known)) if known else f"'{m.FOLDER}/' 中还没有任何标准。"
                 found.append(
@@ -504,7 +508,8 @@ def check_entries(entries: list[Entry], stds: list[m.Standard]) -> list[Finding]
                 )
             elif "<!--" not in line:
                 found.extend(_restated(e, e.body_line + i, line, stds))
-                found.extend(_unknown_items(e, e.body_line + i, line, cited, ids))
+                if complete:
+                    found.extend(_unknown_items(e, e.body_line + i, line, cited, ids))
     return found
 
 

@@ -31,7 +31,11 @@ def check(
     fields = check_fields(meta.get("fields"), key_lines.get("fields", 1), text, out)
     ok["fields"] = fields
     _check_basis(meta, key_lines, ok, out)
-    used = check_placeholders(body, body_line, fields, out)
+    value = meta.get("fields")
+    written: list = value if isinstance(value, list) else []
+    # a field whose declaration was refused (KB083 says why) is not also reported as undeclared
+    refused = {str(i["key"]).strip() for i in written if isinstance(i, dict) and isinstance(i.get("key"), str)}
+    used = check_placeholders(body, body_line, fields, out, frozenset(refused - {f.key for f in fields}))
     by_key = {f.key: f for f in fields}
     for f in fields:
         if f.key not in used:
@@ -211,8 +215,11 @@ def _short(value: object, limit: int = 30) -> str:
 # -- the body ----------------------------------------------------------------------------------
 
 
-def check_placeholders(body: str, line0: int, fields: tuple[Field, ...], out: Collector) -> set[str]:
-    """Report malformed and undeclared placeholders; return the declared keys the body uses."""
+def check_placeholders(
+    body: str, line0: int, fields: tuple[Field, ...], out: Collector, refused: frozenset[str] = frozenset()
+) -> set[str]:
+    """Report malformed and undeclared placeholders (not those of ``refused`` declarations);
+    return the declared keys the body uses."""
     declared = {f.key: f for f in fields}
     used: set[str] = set()
     for i, line, in_code in lines_outside_code(body):
@@ -231,7 +238,7 @@ def check_placeholders(body: str, line0: int, fields: tuple[Field, ...], out: Co
             if KEY.fullmatch(inner):
                 if inner in declared:
                     used.add(inner)
-                else:
+                elif inner not in refused:
                     _undeclared(inner, lineno, declared, out)
             else:
                 _malformed(m[0], inner, lineno, declared, out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,23 +80,26 @@ def _load(
     findings += scan.findings
     entries: list[Entry] = []
     unloaded: list[rules_links.BodyLinks] = []  # the links of files that give no entry, checked too
+    claimed: set[str] = set()  # ids named by files that give no entry: links to them are not reported
     for src in scan.sources:
         out = Collector(src.rel)
         entry = _load_one(src, tax, today, out, unloaded)
         findings.extend(out.items)
         if entry is not None:
             entries.append(entry)
+        elif (named := _id_in_name(src)) is not None:
+            claimed.add(named)
     findings.extend(_synonym_findings(root, synonyms_path or root / "synonyms.yml", entries))
-    entries, cross = rules_links.check(entries, root, unloaded)
+    entries, cross = rules_links.check(entries, root, unloaded, claimed)
     findings.extend(cross)
     findings.extend(neardup.check(entries))
     regs, reg_findings = register.load(*_register_path(root, regulations_path))
     citations, cite_findings = rules_basis.check(entries, regs)
     findings += reg_findings + cite_findings
     stds, found = standards_check.load(
-        root, {e.id for e in entries}, {e.id for e in entries if e.collection is HANDBOOK}
+        root, {e.id for e in entries} | claimed, {e.id for e in entries if e.collection is HANDBOOK}
     )
-    findings.extend(found + standards_check.check_entries(entries, stds))
+    findings.extend(found + standards_check.check_entries(entries, stds, complete=not any(f.is_error for f in found)))
     kb = KnowledgeBase(root, tax, sorted(entries, key=lambda e: id_sort_key(e.id)), sorted(set(findings)), scan.assets)
     kb.regulations, kb.citations = regs, citations
     kb.standards = stds
@@ -106,6 +110,17 @@ def _load(
 def _register_path(root: Path, given: Path | None) -> tuple[Path, str]:
     path = Path(given) if given is not None else root / REGISTER_FILE
     return path, _shown(root, path, outside=str(path))
+
+
+def _id_in_name(src: sources.Source) -> str | None:
+    """The id a file's name gives (P-0001 for problems/P-0001-示例.md), when its front matter
+    could not: the entry is broken, not missing, and its own findings say why."""
+    name = src.rel.rsplit("/", 1)[-1]
+    m = re.match(rf"{re.escape(src.collection.prefix)}-[0-9][0-9.]*", name)
+    if m is None:
+        return None
+    found = m.group(0).rstrip(".")
+    return found if src.collection.id_pattern.fullmatch(found) else None
 
 
 def _load_one(
@@ -127,8 +142,10 @@ def _load_one(
         )
         if src.collection.placeholders:
             templates.check(parsed.data, parsed.key_lines, src.text, parsed.body, parsed.body_line, meta, out)
+    rules_body.check_link_marks(parsed.body, parsed.body_line, out)
     if parsed.framed:  # the body is known (without a front matter the file is not an entry yet)
         rules_body.check_sections(src.collection, parsed.body, parsed.body_line, headings, out)
+        rules_body.check_second_front_matter(parsed.body, parsed.body_line, out)
     if rules_body.PROMPT_WORD in src.text:  # most files hold no prompt: one substring test skips the rule
         rules_body.check_prompts(
             parsed.data, parsed.key_lines, rules_body.prose_lines(parsed.body, parsed.body_line), out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import re
 
@@ -66,3 +67,28 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)  # pragma: no cover
+
+
+def day_problem(text: str) -> str | None:
+    """Why ``text`` is not a date a command line can take, in Chinese, or None when it is one:
+    2026-02-30 has the right shape, so the message says the day does not exist."""
+    if parse_day(text) is not None:
+        return None
+    m = _LOOSE.fullmatch(text.strip())
+    if m and m[3] is not None:
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+        meant = suggest(text, month_ok=False)
+        if meant is not None:
+            return f"'{text}' 请写成 {meant}"
+        if not 1 <= month <= 12:
+            return f"'{text}' 中没有 {month} 月"
+        return f"'{text}' 这一天不存在（{year} 年 {month} 月没有 {day} 日）"
+    return f"'{text}' 不是日期，请写成 YYYY-MM-DD，如 2026-06-01"
+
+
+def date_arg(text: str) -> dt.date:
+    """A date on the command line (--on, --today): argparse shows the Chinese message as it is."""
+    problem = day_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return dt.date.fromisoformat(text.strip())

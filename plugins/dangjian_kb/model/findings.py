@@ -63,6 +63,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "KB044": (Severity.ERROR, "file-name-unsafe"),
     "KB045": (Severity.WARNING, "elsewhere-word-in-title"),
     "KB046": (Severity.WARNING, "taxonomy-synonyms-warning"),  # unknown key, word or topic written twice
+    "KB047": (Severity.ERROR, "wikilink-malformed"),  # 【【P-0012】】, [[P-0012], [[]]: shown as text, not a link
+    "KB048": (Severity.ERROR, "front-matter-twice"),
     # regulations register (regulations.yml) and citations of it
     "KB050": (Severity.ERROR, "register-unusable"),
     "KB051": (Severity.ERROR, "register-field"),

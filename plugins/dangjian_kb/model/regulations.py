@@ -46,21 +46,32 @@ class Regulation:
         return self.status == CURRENT
 
 
+def bare_title(text: str) -> str:
+    """A title as compared: without the book-title marks a writer may or may not type."""
+    return text.strip().removeprefix("《").removesuffix("》").strip()
+
+
 @dataclass
 class Register:
     regulations: list[Regulation]
     source: str  # path relative to the knowledge-base root, for messages
     broken: bool = False  # the file could not be read at all (KB050): citations are not checked
-    rejected: frozenset[str] = frozenset()  # ids of items with errors (KB051): not reported again per citation
+    rejected: frozenset[str] = (
+        frozenset()
+    )  # ids and titles of items with errors (KB051): not reported again per citation
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.regulations}
         # exact titles, with or without 《》, resolve too: free-text basis written before the register
-        self.by_title = {r.title: r for r in self.regulations}
+        self.by_title = {bare_title(r.title): r for r in self.regulations}
 
     def resolve(self, text: str) -> Regulation | None:
         text = text.strip()
-        return self.by_id.get(text) or self.by_title.get(text.removeprefix("《").removesuffix("》"))
+        return self.by_id.get(text) or self.by_title.get(bare_title(text))
+
+    def is_rejected(self, text: str) -> bool:
+        """Whether ``text`` names (by id or title) an item the register refused (KB051)."""
+        return text.strip() in self.rejected or bare_title(text) in self.rejected
 
     def successor(self, reg: Regulation) -> Regulation | None:
         """The document that replaced ``reg`` as it stands now: ``superseded_by`` followed to the

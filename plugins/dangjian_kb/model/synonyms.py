@@ -143,6 +143,13 @@ class _Reader:
     def group(self, node: yaml.Node) -> list[str] | None:
         if not isinstance(node, yaml.SequenceNode):
             typed = self.shown(node)
+            # 积极分子，入党积极分子: two words joined by a Chinese comma are one YAML string
+            parts = [p.strip() for p in re.split(r"[，、；,;]", typed) if p.strip()]
+            if isinstance(node, yaml.ScalarNode) and len(parts) > 1:
+                self.add(
+                    node, f"同义词组 '{typed}' 不是列表（全角逗号不分隔列表）。是否想写 '- [{', '.join(parts)}]'？"
+                )
+                return None
             example = f"[{typed}, 另一种说法]" if isinstance(node, yaml.ScalarNode) and typed else "[交党费, 缴党费]"
             self.add(node, f"同义词组 '{typed}' 不是列表。请写成 {example}：一组至少两个写法。")
             return None
@@ -201,8 +208,10 @@ class _Reader:
         key, value = field
         one = scalar(value) if isinstance(value, yaml.ScalarNode) else None
         if one is not None and one.strip() and not _MARKUP.search(one):
+            parts = [p.strip() for p in re.split(r"[，、；,;]", one) if p.strip()]
             self.add(
-                value, f"{owner} 的 {name} 不是列表（现为 '{self.shown(value)}'）。请写成 {name}: [{one.strip()}]。"
+                value,
+                f"{owner} 的 {name} 不是列表（现为 '{self.shown(value)}'）。是否想写 '{name}: [{', '.join(parts)}]'？",
             )
             return ()
         if not isinstance(value, yaml.SequenceNode):

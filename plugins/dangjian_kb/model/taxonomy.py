@@ -311,12 +311,14 @@ def _topics(name: str, field: tuple[yaml.Node, yaml.Node] | None, line: int, tex
     key, value = field
     one = scalar(value)
     if isinstance(value, yaml.ScalarNode) and one is not None and one.strip():
+        # 组织覆盖，四同步 is two topics written with a Chinese comma: the fix lists them apart
+        parts = [p.strip() for p in re.split(r"[，、；,;]", one) if p.strip()]
         out.add(
             "KB037",
             line_of(value),
-            f"{label} topics 不是列表（现为 '{shown(value, text)}'）。请写成 topics: [{one.strip()}]。",
+            f"{label} topics 不是列表（现为 '{shown(value, text)}'）。是否想写 'topics: [{', '.join(parts)}]'？",
         )
-        return [one.strip()] if not _MARKUP.search(one) else []
+        return [p for p in parts if not _MARKUP.search(p)]
     if not isinstance(value, yaml.SequenceNode) or not value.value:
         what = (
             "是空的"

@@ -5,6 +5,7 @@ would keep the last value silently), and a cap on what a file may expand to."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import yaml
@@ -105,9 +106,9 @@ def _within_limits(text: str) -> None:
             raise YamlRefused("内容过多，无法处理。请检查文件是否粘贴了无关内容。")
 
 
-def _syntax_error(exc: yaml.YAMLError) -> YamlRefused:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return YamlRefused("不是合法的 YAML：请检查缩进、冒号和引号。", mark.line + 1 if mark else 0)
+def _syntax_error(exc: yaml.YAMLError, text: str) -> YamlRefused:
+    line, problem = syntax_problem(text, exc)
+    return YamlRefused(f"不是合法的 YAML：{problem}", line)
 
 
 def load(text: str) -> object:
@@ -120,7 +121,7 @@ def load(text: str) -> object:
             exc.problem_mark.line + 1 if exc.problem_mark else 0,
         ) from None
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc) from None
+        raise _syntax_error(exc, text) from None
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -131,8 +132,69 @@ def compose(text: str) -> yaml.Node | None:
         _within_limits(text)
         return yaml.compose(text, Loader=RawLoader)  # noqa: S506 - a SafeLoader, composing only
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc) from None
+        raise _syntax_error(exc, text) from None
     except (*CONSTRUCTOR_ERRORS, RecursionError) as exc:
         if isinstance(exc, YamlRefused):
             raise
         raise YamlRefused(f"有无法解析的值（{type(exc).__name__}）：请给该值加引号。") from None
+
+
+# -- syntax errors, said once for every YAML file a contributor writes --------------------------
+
+# Problem texts of PyYAML's pure-Python parser and of libyaml (CSafeLoader), which words them differently.
+_PROBLEMS = {
+    "mapping values are not allowed": "此处不能出现冒号：值里含半角冒号时请给整个值加引号，字段名前也不要有空格",
+    "could not find expected ':'": "缺少冒号：每个字段写成 '字段: 值'",
+    "found character that cannot start any token": "出现了不能作为值开头的字符（如 @、` 或 Tab）：请给值加引号",
+    "found unexpected end of stream": "引号或括号没有闭合",
+    "did not find expected ',' or ']'": "列表的方括号没有闭合，或元素之间缺少半角逗号",
+    "expected ',' or ']'": "列表的方括号没有闭合，或元素之间缺少半角逗号",
+    "did not find expected ',' or '}'": "花括号没有闭合：列表请写在方括号 [ ] 里，含 { 的值请加引号",
+    "expected ',' or '}'": "花括号没有闭合：列表请写在方括号 [ ] 里，含 { 的值请加引号",
+    "did not find expected node content": "列表或值不完整",
+    "expected the node content": "列表或值不完整",
+    "found undefined tag handle": "出现了未定义的标签（以 ! 开头）：请给值加引号",
+    "could not determine a constructor for the tag": "出现了未定义的标签（以 ! 开头）：请给值加引号",
+    "expected <block end>, but found": "缩进不一致，或引号后还有文字：同一层级的字段请左对齐，值里有引号时请给整个值加引号",
+    "did not find expected key": "缩进不一致，或引号后还有文字：同一层级的字段请左对齐，值里有引号时请给整个值加引号",
+    "did not find expected alphabetic or numeric character": "以 * 或 & 开头的值会被当作 YAML 别名或锚点：请给整个值加引号",
+    "expected alphabetic or numeric character": "以 * 或 & 开头的值会被当作 YAML 别名或锚点：请给整个值加引号",
+    "did not find expected comment or line break": "值的写法不对（如 | 或 > 后紧跟文字）：请给整个值加引号",
+    "found duplicate anchor": "重复的锚点",
+    "exceeded maximum nesting depth": "嵌套过深：请只使用简单的 '字段: 值' 和列表",
+}
+# A key followed by a full-width colon (name：采购供应党支部): YAML reads the line as text and fails
+# on the next one.
+FULLWIDTH_KEY = re.compile(r"^([ \t]*(?:-[ \t]*)?[A-Za-z_][\w-]*)[ \t]*[：﹕︰][ \t]*")  # linear: see syntax.py
+
+
+def error_index(exc: yaml.YAMLError) -> int | None:
+    """The 0-based line of the mistake: where an unclosed quote, bracket or key starts, not where
+    the parser gave up (for a missing colon that is the next line)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = str(getattr(exc, "context", "") or "")
+    if context.startswith(("while scanning", "while parsing a flow")) and getattr(exc, "context_mark", None):
+        mark = exc.context_mark  # type: ignore[attr-defined]
+    return mark.line if mark is not None else None
+
+
+def error_hint(exc: yaml.YAMLError) -> str:
+    """What is wrong, in Chinese, with how to fix it (one line, whatever the parser said)."""
+    problem = str(getattr(exc, "problem", "") or exc).strip()
+    hint = next((zh for en, zh in _PROBLEMS.items() if problem.startswith(en)), None)
+    return hint or f"YAML 无法解析（{' '.join(problem.split())[:80]}）"
+
+
+def syntax_problem(text: str, exc: yaml.YAMLError) -> tuple[int, str]:
+    """(1-based line or 0, Chinese sentence with the fix) for a syntax error in ``text``; a
+    full-width colon after a key on or before the failing line is named as such."""
+    index = error_index(exc)
+    if index is not None:
+        lines = text.split("\n", index + 2)[: index + 2]
+        for i in range(len(lines) - 1, -1, -1):
+            m = FULLWIDTH_KEY.match(lines[i])
+            if m:
+                key = m.group(1).strip(" \t-")
+                value = lines[i][m.end() :].strip()
+                return i + 1, f"字段 '{key}' 后用了全角冒号 '：'。是否想写 '{key}: {value[:30]}'？"
+    return (index + 1 if index is not None else 0), f"{error_hint(exc)}。请对照投稿指南中的示例修改。"
