@@ -31,8 +31,9 @@ def plain_config(kb: Path) -> Path:
     """The same entries as ordinary MkDocs pages (docs_dir holds copies of the three folders)."""
     docs = kb / "docs-plain"
     if not docs.is_dir():
-        for folder in ("handbook", "problems", "cases"):
-            shutil.copytree(kb / folder, docs / folder)
+        for folder in ("handbook", "problems", "cases", "templates"):
+            if (kb / folder).is_dir():
+                shutil.copytree(kb / folder, docs / folder)
         (docs / "index.md").write_text("# 首页\n", "utf-8")
     cfg = sites.write_config(kb, "plain", PLAIN_PLUGINS)
     cfg.write_text(cfg.read_text("utf-8").replace("docs_dir: docs\n", "docs_dir: docs-plain\n"), "utf-8")
@@ -70,10 +71,13 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000])
     ap.add_argument("--plain-sizes", type=int, nargs="*", default=[1000])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--templates", type=int, default=0, help="add this many document templates (T-NNNN)")
     args = ap.parse_args()
     rows = []
     for n in args.sizes:
         kb = sites.corpus(n)
+        if args.templates:  # the shipped templates cycled: each also becomes a Word file
+            kb = sites.with_templates(kb, args.templates)
         if n in args.plain_sizes:
             rows.append((n, "plain material + prune", measure(plain_config(kb), args.runs)))
         rows.append((n, "dangjian-kb", measure(sites.write_config(kb, "kb", sites.KB_PLUGINS), args.runs)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -120,3 +121,40 @@ def build(cfg: Path, extra_env: dict | None = None) -> tuple[float, float]:
 
 def site_dir(cfg: Path) -> Path:
     return cfg.parent / ("site-" + cfg.stem.removeprefix("mkdocs-"))
+
+
+def with_templates(kb: Path, count: int) -> Path:
+    """A copy of the synthetic ``kb`` with ``count`` document templates: the shipped ones, cycled
+    and renumbered T-0001…, their links to entries the copy lacks written as text, with the
+    shipped regulations.yml their citations rest on. Built once per (kb, count)."""
+    out = kb.parent / f"{kb.name}-t{count}"
+    stamp = out / ".templates.json"
+    shipped = sorted((REPO / "templates").glob("T-*.md"))
+    key = {"count": count, "digest": _digest(*shipped, REPO / "regulations.yml"), "kb": kb.name}
+    if stamp.is_file() and json.loads(stamp.read_text("utf-8")) == key:
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(kb, out, ignore=shutil.ignore_patterns("site-*", "docs-plain"))
+    shutil.copy(REPO / "regulations.yml", out / "regulations.yml")
+    ids = {p.name.split("-", 2)[0] + "-" + p.name.split("-", 2)[1].removesuffix(".md") for p in out.rglob("*.md")}
+    ids |= {f"T-{n:04d}" for n in range(1, count + 1)}
+    (out / "templates").mkdir(exist_ok=True)
+    for n in range(1, count + 1):
+        src = shipped[(n - 1) % len(shipped)]
+        text = src.read_text("utf-8")
+        old_id = src.name[:6]
+        text = text.replace(f"id: {old_id}", f"id: T-{n:04d}", 1)
+        text = re.sub(r"^related: \[(.*)\]$", lambda m: _related(m[1], ids), text, count=1, flags=re.M)
+        text = re.sub(r"\[\[([A-Z]+-[0-9.]+)(?:\|([^\]]+))?\]\]", lambda m: _link(m, ids), text)
+        (out / "templates" / f"T-{n:04d}{src.name[6:]}").write_text(text, "utf-8")
+    stamp.write_text(json.dumps(key), "utf-8")
+    return out
+
+
+def _related(items: str, ids: set[str]) -> str:
+    kept = [i.strip() for i in items.split(",") if i.strip() in ids]
+    return f"related: [{', '.join(kept)}]"
+
+
+def _link(m: re.Match[str], ids: set[str]) -> str:
+    return m[0] if m[1] in ids else (m[2] or m[1])
