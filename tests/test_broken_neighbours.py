@@ -15,7 +15,7 @@ from dangjian_kb.cli import main
 REPO = Path(__file__).resolve().parents[1]
 COPIED = ("handbook", "problems", "cases", "templates", "standards")
 DATA = ("taxonomy.yml", "synonyms.yml", "regulations.yml", "organizations.yml")
-FINDING = re.compile(r"^\s*(\S+?):(\d+): (KB\d+) (.*?) \[(错误|警告)\]$")
+FINDING = re.compile(r"^\s*(\S+?)(?::(\d+))?: (KB\d+) (.*?) \[(错误|警告)\]$")  # no line: the whole file
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def errors(capsys, root: Path) -> list[tuple[str, int, str, str]]:
     for line in out.splitlines():
         m = FINDING.match(line)
         if m and m[5] == "错误":
-            found.append((m[1], int(m[2]), m[3], m[4]))
+            found.append((m[1], int(m[2] or 0), m[3], m[4]))
     return found
 
 
@@ -263,3 +263,110 @@ def test_reminders_with_an_empty_notice_template_use_the_built_in_text(shipped, 
     out = capsys.readouterr().out
     assert code == 0 and "内置通知文本（templates/T-0001" in out and "正文为空" in out
     assert "届满" in out.split("-" * 40)[1]  # the notice has its text
+
+
+ROUND_TWO = [
+    (
+        "full-width space after a colon in the register",
+        "organizations.yml",
+        "    name: 中央厨房党支部",
+        "    name:\u3000中央厨房党支部",
+        "name:\u3000中央厨房党支部",
+        "KB060",
+        "是否想写 'name: 中央厨房党支部'",
+    ),
+    (
+        "wikilink without its text",
+        "problems/P-0002-*.md",
+        "## 解决建议\n",
+        "## 解决建议\n\n见 [[HB-1.2|]]。\n",
+        "[[HB-1.2|]]",
+        "KB047",
+        "竖线",
+    ),
+    (
+        "second front matter in +++",
+        "problems/P-0003-*.md",
+        "---\n\n",
+        "---\n\n+++\ntitle: 又一个头部\n+++\n\n",
+        "+++",
+        "KB048",
+        "头部写了两次",
+    ),
+    (
+        "a heading that is not one",
+        "problems/P-0002-*.md",
+        "## 实施步骤",
+        "##解决建议\n\n补充。\n\n## 实施步骤",
+        "##解决建议",
+        "KB021",
+        "是否想写 '## 解决建议'",
+    ),
+    (
+        "a template field with a full-width colon",
+        "templates/T-0002-*.md",
+        "{key: org_name,",
+        "{key：org_name,",
+        "{key：org_name,",
+        "KB083",
+        "是否想写 'key: org_name'",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", ROUND_TWO, ids=[c[0] for c in ROUND_TWO])
+def test_round_two_mistakes_at_their_line(shipped, capsys, case):
+    _, pattern, old, new, marker, code, words = case
+    rel = edit(shipped, pattern, old, new)
+    found = errors(capsys, shipped)
+    assert [(f, c) for f, _, c, _ in found] == [(rel, code)], found
+    assert found[0][1] == line_of(shipped, rel, marker) and words in found[0][3], found
+
+
+NO_ERROR = [
+    (
+        "a number written with a leading zero is the number a person reads",
+        "standards/*.yml",
+        "\ntotal: 100",
+        "\ntotal: 0100",
+    ),
+    ("a regulation title with half-width brackets", "regulations.yml", "（试行）", "(试行)"),
+]
+
+
+@pytest.mark.parametrize("case", NO_ERROR, ids=[c[0] for c in NO_ERROR])
+def test_what_a_person_means_is_read(shipped, capsys, case):
+    _, pattern, old, new = case
+    edit(shipped, pattern, old, new)
+    assert errors(capsys, shipped) == []
+
+
+def test_an_empty_regulations_register_is_one_error_not_one_per_citation(shipped, capsys):
+    (shipped / "regulations.yml").write_text("# 待整理\n", "utf-8")
+    found = errors(capsys, shipped)
+    assert [(f, c) for f, _, c, _ in found] == [("regulations.yml", "KB050")], found
+
+
+@pytest.mark.parametrize("name", ["organizations.yml", "regulations.yml"])
+def test_a_register_that_is_a_folder_is_an_error(shipped, capsys, name):
+    (shipped / name).unlink()
+    (shipped / name).mkdir()
+    found = errors(capsys, shipped)
+    assert [(f, c[:4]) for f, _, c, _ in found] == [(name, "KB06" if name.startswith("org") else "KB05")], found
+    assert "文件夹" in found[0][3]
+
+
+def test_steps_numbered_with_a_parenthesis_are_no_list(shipped, capsys):
+    (path,) = shipped.glob("problems/P-0004-*.md")
+    text = path.read_text("utf-8")
+    head, steps = text.split("## 实施步骤", 1)
+    path.write_text(head + "## 实施步骤" + re.sub(r"(?m)^(\d)\. ", r"\1) ", steps), "utf-8")
+    found = errors(capsys, shipped)
+    assert [(f.split("/")[0], c) for f, _, c, _ in found] == [("problems", "KB024")], found
+
+
+def test_an_empty_synonyms_file_is_a_warning(shipped, capsys):
+    (shipped / "synonyms.yml").write_text("# 以后再写\n", "utf-8")
+    main(["check", str(shipped), "--today", "2026-12-01"])
+    out = capsys.readouterr().out
+    assert "synonyms.yml:1: KB046" in out and "不会使用任何同义词" in out, out

@@ -26,7 +26,7 @@ _BaseLoader = yamlsafe.RawLoader  # the front matter reports duplicates itself a
 FENCE = re.compile(r"^(-{3}|—{2,}|－{3}|‐{3})\s*$")
 _KEY_LINE = re.compile(r"^(\w[\w-]*)\s*:(?=\s|$)")  # \w: Chinese keys ('标题: …') get their line too
 _FULLWIDTH_KEY = yamlsafe.FULLWIDTH_KEY
-_WIDE_SPACE_KEY = re.compile(r"^([ \t]*(?:-[ \t]*)?[A-Za-z_][\w-]*):\u3000[\u3000 \t]*")
+_WIDE_SPACE_KEY = yamlsafe.WIDE_SPACE_KEY
 _NO_SPACE_KEY = re.compile(r"^([ \t]*[A-Za-z_][\w-]*):(?=[^\s/])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")  # YAML refuses these
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)

@@ -84,6 +84,13 @@ def load(
     today = today or dt.date.today()
     rules = rules or load_rules()
     out = Collector(rel)
+    if file.exists() and not file.is_file():  # a folder of that name: not silently "no register"
+        out.add(
+            "KB060",
+            0,
+            "换届台账的位置上是一个文件夹，不是文件。请删除或改名这个文件夹，把台账保存为 organizations.yml。",
+        )
+        return Loaded(Register(rel, present=True), out.items)
     if not file.is_file():
         return Loaded(Register(rel))
     text = _read(file, out)
@@ -433,7 +440,7 @@ def _check_cross(register: Register, out: Collector) -> None:
         name = _name_key(o.name)
         if name in seen_name:
             first = seen_name[name]
-            same = "" if first.name == o.name else f"（与 '{first.name}' 只差空格）"
+            same = "" if first.name == o.name else f"（与 '{first.name}' 只差空格或全角半角）"
             out.add(
                 "KB062",
                 o.line,

@@ -53,9 +53,16 @@ class _Loader(yaml.SafeLoader):
 
 def load(path: Path, rel: str) -> tuple[Register | None, list[Finding]]:
     """The register at ``path`` (None when it does not exist) and its findings, ``rel`` naming it."""
+    out = Collector(rel)
+    if path.exists() and not path.is_file():  # a folder of that name: not silently "no register"
+        out.add(
+            "KB050",
+            0,
+            "制度依据登记表的位置上是一个文件夹，不是文件。请删除或改名这个文件夹，把登记表保存为 YAML 文件。",
+        )
+        return Register([], rel, broken=True), out.items
     if not path.is_file():
         return None, []
-    out = Collector(rel)
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -75,6 +82,14 @@ def load(path: Path, rel: str) -> tuple[Register | None, list[Finding]]:
         out.add("KB050", line, f"制度依据登记表不是合法的 YAML：{problem}")
         return Register([], rel, broken=True), out.items
     items = _top_level(root, out)
+    if not items:  # nothing usable to check citations against: KB050 says why, once
+        if not out.items:
+            out.add(
+                "KB050",
+                0,
+                "制度依据登记表中没有登记任何文件。请在 'regulations:' 下每个文件写一项，以 '- id: …' 开头。",
+            )
+        return Register([], rel, broken=True), out.items
     regs = [r for node in items if (r := _regulation(node, out)) is not None]
     regs = _unique(regs, out)
     _check_successors(regs, out)

@@ -11,8 +11,8 @@ from dangjian_kb.model.collection import Collection
 from dangjian_kb.model.entry import Heading, Link, section_lines
 from dangjian_kb.model.findings import Collector
 
-_ORDERED = re.compile(r"^\s{0,3}\d{1,9}[.)][ \t]+\S")
-_ORDERED_CJK = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]+)\s*[、．.）)]\s*\S")
+_ORDERED = re.compile(r"^\s{0,3}\d{1,9}\.[ \t]+\S")  # '1)' is no list to Python-Markdown: one paragraph
+_ORDERED_CJK = re.compile(r"^\s*[(（]?(?:\d{1,3}|[一二三四五六七八九十]+)\s*[、．.）)]\s*\S|^\s*[①-⑳]\s*\S")
 
 
 def scan_body(body: str, line0: int) -> tuple[list[Heading], list[Link], list[Link]]:
@@ -79,6 +79,7 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
     level2 = [h for h in headings if h.level == 2]
     lines = body.split("\n")
     positions: list[Heading] = []
+    reported: set[int] = set()  # lines already named as a heading written another way
     for name in coll.headings:
         twice = [h for h in level2 if _same(h.text, name)][1:2]
         if twice:
@@ -94,6 +95,7 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
             if near is None:
                 out.add("KB021", line0, f"缺少必需的二级标题 '## {name}'。请添加该标题并在其下填写内容。")
             else:
+                reported.add(line0 + near[0])
                 out.add(
                     "KB021",
                     line0 + near[0],
@@ -114,6 +116,7 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
                 else "请写成有序列表：每步一行，以 '1. '、'2. ' 开头"
             )
             out.add("KB024", found.line, f"'## 实施步骤' 下应为编号的步骤列表。{fix}。")
+    _heading_lookalikes(coll, body, line0, {h.line for h in level2} | reported, out)
     for prev, cur in zip(positions, positions[1:]):
         if cur.line < prev.line:
             order = " → ".join(f"## {n}" for n in coll.headings)
@@ -128,14 +131,50 @@ _MALFORMED_LINK = re.compile(
     rf"[【［][【［\[]{_LINKISH}[】］\]]{{1,2}}|\[[【［]{_LINKISH}[】］\]]{{1,2}}"
     rf"|\[\[{_LINKISH}[】］]{{1,2}}|\[\[{_LINKISH}\](?!\])|(?<!\[)\[{_LINKISH}\]\]|\[\[\s*\]\]"
 )
+# [[P-0003|]] (no text), [[|文字]] (no id), [[P-0003||文字]] (two bars): published as written
+_EMPTY_PART = re.compile(r"\[\[[^\[\]\n|]{0,60}\|\s*\]\]|\[\[\s*\|[^\[\]\n]{0,60}\]\]|\[\[[^\[\]\n|]{1,60}\|\|")
 _LINK_MARKS = ("【【", "［［", "[[", "]]", "】】", "］］")
+
+
+_MARK_LINE = re.compile(r"\[\[|\]\]|[【［][【［\[]|[】］\]][】］]|\[[【［]")
+
+
+def _lines_with(body: str, rx: re.Pattern[str]) -> list[tuple[int, str]]:
+    """(index, line) of each line where ``rx`` matches: linear, never a walk over every line of a
+    file of half a million blank lines."""
+    found: list[tuple[int, str]] = []
+    index, at = 0, 0  # ``at``: where the line after the last one taken starts
+    for m in rx.finditer(body):
+        if m.start() < at:
+            continue
+        start = body.rfind("\n", at, m.start()) + 1 or at
+        index += body.count("\n", at, start)
+        end = body.find("\n", start)
+        end = end if end >= 0 else len(body)
+        found.append((index, body[start:end]))
+        at, index = end + 1, index + 1
+    return found
+
+
+def _lines_outside_code_with(body: str, line0: int, rx: re.Pattern[str]) -> list[tuple[int, str]]:
+    """Lines outside code where ``rx`` matches, code spans removed; the fence walk only for a body
+    that has code."""
+    if "`" not in body and "~" not in body:
+        return [(line0 + i, text) for i, text in _lines_with(body, rx)]
+    return [(n, t) for n, t in prose_lines(body, line0) if rx.search(t)]
 
 
 def check_link_marks(body: str, line0: int, out: Collector) -> None:
     """KB047 for a wikilink written so that it is published as plain text (outside code)."""
     if not any(mark in body for mark in _LINK_MARKS):
         return
-    for lineno, text in prose_lines(body, line0):
+    for lineno, text in _lines_outside_code_with(body, line0, _MARK_LINE):
+        for m in _EMPTY_PART.finditer(text):
+            out.add(
+                "KB047",
+                lineno,
+                f"'{m[0]}' 不会显示为链接：竖线 | 两边应是编号和显示文字，各写一次。请写成 '[[P-0012]]' 或 '[[P-0012|显示文字]]'。",
+            )
         for m in _MALFORMED_LINK.finditer(text):
             target = next((g for g in m.groups() if g), None)
             if target is None:
@@ -154,13 +193,32 @@ def check_second_front_matter(body: str, line0: int, out: Collector) -> None:
     """KB048: a second '---' block at the top of the body (a header pasted twice) is published as
     a paragraph of 'id: … title: …'."""
     lines = body.lstrip("\n").split("\n", 3)
-    if len(lines) >= 2 and lines[0].strip() == "---" and yamlsafe.FULLWIDTH_KEY.match(lines[1]) is None:
+    if len(lines) >= 2 and lines[0].strip() in ("---", "+++") and yamlsafe.FULLWIDTH_KEY.match(lines[1]) is None:
         if re.match(r"^[A-Za-z_][\w-]*[ \t]*:", lines[1]):
             at = line0 + len(body) - len(body.lstrip("\n"))
             out.add(
                 "KB048",
                 at,
-                "正文开头又有一个 '---' 头部（头部写了两次），它会作为正文文字显示。请把其中的字段合并到文件开头的头部，删去这一块。",
+                f"正文开头又有一个 '{lines[0].strip()}' 头部（头部写了两次），它会作为正文文字显示。请把其中的字段合并到文件开头的头部，删去这一块。",
+            )
+
+
+_HASH_LINE = re.compile(r"^[ \t\u3000]*[#＃]", re.M)
+_LOOKALIKE = re.compile(r"^\s{0,3}[#＃]+\s*(.{1,20}?)\s*[#＃]*\s*$")
+
+
+def _heading_lookalikes(coll: Collection, body: str, line0: int, headings: set[int], out: Collector) -> None:
+    """A required heading written so that it is not one ('##解决建议', '＃＃ 解决建议'): published
+    as a line of text, its section run into the one before. The line where it stands is named,
+    whether or not the heading is also written correctly elsewhere."""
+    for i, text in _lines_with(body, _HASH_LINE):
+        if line0 + i in headings or syntax.atx_heading(text):
+            continue
+        m = _LOOKALIKE.match(text)
+        name = next((n for n in coll.headings if m and _same(m[1], n)), None)
+        if name is not None:
+            out.add(
+                "KB021", line0 + i, f"'{text.strip()}' 不是标题（# 是半角、后面要有半角空格）。是否想写 '## {name}'？"
             )
 
 

@@ -35,6 +35,9 @@ def check(
     written: list = value if isinstance(value, list) else []
     # a field whose declaration was refused (KB083 says why) is not also reported as undeclared
     refused = {str(i["key"]).strip() for i in written if isinstance(i, dict) and isinstance(i.get("key"), str)}
+    refused |= {
+        v for i in written if isinstance(i, dict) for k, (name, v) in _wide_colon_keys(i).items() if name == "key"
+    }
     used = check_placeholders(body, body_line, fields, out, frozenset(refused - {f.key for f in fields}))
     by_key = {f.key: f for f in fields}
     for f in fields:
@@ -104,6 +107,13 @@ def _one_field(n: int, item: object, at: int, out: Collector) -> Field | None:
             f"fields 第 {n} 项应为 key、label、kind 等组成的映射，现在是 '{_short(item)}'。请写成 '- {{key: org_name, label: 党组织名称, kind: text}}'。",
         )
         return None
+    wide = _wide_colon_keys(item)
+    for written, (name, value) in wide.items():
+        out.add(
+            "KB083", at, f"fields 第 {n} 项的 '{_short(written)}' 用了全角冒号。是否想写 '{name}: {_short(value)}'？"
+        )
+    if wide:
+        return None
     key = item.get("key")
     if key is None:
         out.add(
@@ -137,6 +147,16 @@ def _one_field(n: int, item: object, at: int, out: Collector) -> Field | None:
         return None
     example = _example(key, kind, item.get("example"), options, at, out)
     return Field(key, label.strip(), kind, example, options)
+
+
+def _wide_colon_keys(item: dict) -> dict[str, tuple[str, str]]:
+    """Keys written 'key：org_name' inside '{…}': YAML reads each as one key without a value."""
+    found = {}
+    for written in item:
+        name, sep, value = str(written).partition("：")
+        if sep and name.strip() in _FIELD_KEYS:
+            found[str(written)] = (name.strip(), value.strip())
+    return found
 
 
 def _options(key: str, kind: str, value: object, at: int, out: Collector) -> tuple[str, ...] | None:

@@ -8,6 +8,7 @@ every entry resting on it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 REGISTER_FILE = "regulations.yml"
@@ -47,8 +48,9 @@ class Regulation:
 
 
 def bare_title(text: str) -> str:
-    """A title as compared: without the book-title marks a writer may or may not type."""
-    return text.strip().removeprefix("《").removesuffix("》").strip()
+    """A title as compared: without the book-title marks a writer may or may not type, brackets
+    and letters full- or half-width alike (（试行） and (试行))."""
+    return unicodedata.normalize("NFKC", text).strip().removeprefix("《").removesuffix("》").strip()
 
 
 @dataclass

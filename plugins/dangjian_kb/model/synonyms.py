@@ -119,7 +119,13 @@ class _Reader:
 
     def vocabulary(self, root: yaml.Node | None) -> Vocabulary:
         if root is None or scalar(root) is None and isinstance(root, yaml.ScalarNode):
-            return Vocabulary([], Elsewhere())  # an empty file: no synonyms
+            # an empty file means no synonyms, which a maintainer should know the search lost
+            self.out.add(
+                "KB046",
+                1,
+                "同义词文件是空的（或只有注释），搜索不会使用任何同义词。如确属有意可忽略；否则请恢复 'groups:' 列表。",
+            )
+            return Vocabulary([], Elsewhere())
         if not isinstance(root, yaml.MappingNode):
             self.add(
                 root,

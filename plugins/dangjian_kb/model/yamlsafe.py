@@ -45,10 +45,29 @@ class RawLoader(_Base):  # type: ignore[misc, valid-type]
     callers that report them themselves, with :func:`duplicate_keys`)."""
 
 
+_INT_TAG = "tag:yaml.org,2002:int"
+# Integers as YAML 1.2 and every person read them: 012 is twelve, not the octal ten of YAML 1.1
+# (a standard's 'total: 0100' was read as 64, 'review_months: 012' as 10); 0x1f and 1_000 stay.
+_INT = re.compile(r"^[-+]?(?:[0-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+)$")
+
 RawLoader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    ch: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", _INT_TAG)]
     for ch, resolvers in _Base.yaml_implicit_resolvers.copy().items()
 }
+RawLoader.add_implicit_resolver(_INT_TAG, _INT, list("-+0123456789"))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    sign, digits = (-1, text[1:]) if text[:1] == "-" else (1, text.lstrip("+"))
+    if digits[:2] in ("0x", "0X"):
+        return sign * int(digits[2:], 16)
+    if digits[:2] == "0o":
+        return sign * int(digits[2:], 8)
+    return sign * int(digits, 10)
+
+
+RawLoader.add_constructor(_INT_TAG, _construct_int)
 
 
 class Loader(RawLoader):
@@ -162,9 +181,11 @@ _PROBLEMS = {
     "did not find expected comment or line break": "值的写法不对（如 | 或 > 后紧跟文字）：请给整个值加引号",
     "found duplicate anchor": "重复的锚点",
     "exceeded maximum nesting depth": "嵌套过深：请只使用简单的 '字段: 值' 和列表",
+    "found unhashable key": "以 { 或 [ 开头的值会被当作字段表或列表（如 '{{issuer}}'）：请给整个值加引号",
 }
 # A key followed by a full-width colon (name：采购供应党支部): YAML reads the line as text and fails
 # on the next one.
+WIDE_SPACE_KEY = re.compile(r"^([ \t]*(?:-[ \t]*)?[A-Za-z_][\w-]*):\u3000[\u3000 \t]*")
 FULLWIDTH_KEY = re.compile(r"^([ \t]*(?:-[ \t]*)?[A-Za-z_][\w-]*)[ \t]*[：﹕︰][ \t]*")  # linear: see syntax.py
 
 
@@ -197,4 +218,9 @@ def syntax_problem(text: str, exc: yaml.YAMLError) -> tuple[int, str]:
                 key = m.group(1).strip(" \t-")
                 value = lines[i][m.end() :].strip()
                 return i + 1, f"字段 '{key}' 后用了全角冒号 '：'。是否想写 '{key}: {value[:30]}'？"
+            m = WIDE_SPACE_KEY.match(lines[i])
+            if m:
+                key = m.group(1).strip(" \t-")
+                value = lines[i][m.end() :].strip()
+                return i + 1, f"字段 '{key}' 的冒号后是全角空格。是否想写 '{key}: {value[:30]}'？"
     return (index + 1 if index is not None else 0), f"{error_hint(exc)}。请对照投稿指南中的示例修改。"
