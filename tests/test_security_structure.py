@@ -198,13 +198,12 @@ def test_docs_symlinks_out_of_the_repository_are_refused_and_never_published(tmp
     (kb.root / "docs" / "leak.txt").symlink_to(tmp_path / "outside.env")
     (kb.root / "docs" / "leakpage.md").symlink_to(tmp_path / "outside.env")
     (kb.root / "docs" / "outdir").symlink_to(outdir, target_is_directory=True)
-    (kb.root / "docs" / "inside.md").symlink_to(kb.root / "docs" / "index.md")  # inside: fine
+    (kb.root / "docs" / "inside.md").symlink_to(kb.root / "docs" / "index.md")  # inside: refused all the same
     proc = run_cli(["check", str(kb.root)], timeout=60)
     out = proc.stdout.decode()
     assert proc.returncode == 1, out
-    for rel in ("docs/leak.txt", "docs/leakpage.md", "docs/outdir"):
+    for rel in ("docs/leak.txt", "docs/leakpage.md", "docs/outdir", "docs/inside.md"):
         assert f"{rel}: KB011" in out, out
-    assert "docs/inside.md" not in out
     site = kb.root / "site"
     result = build_serving(kb.root, site)
     assert result.ran_or_refused, result.error
@@ -218,6 +217,55 @@ def test_docs_symlinks_out_of_the_repository_are_refused_and_never_published(tmp
         timeout=300,
     )
     assert refused.returncode != 0 and "KB011" in refused.stderr + refused.stdout
+
+
+def test_docs_links_to_folders_inside_the_repository_are_refused_and_never_published(tmp_path):
+    """MkDocs follows a link in docs/ and copies what it reaches: a folder of scripts, or .git."""
+    kb = _secret_kb(tmp_path)
+    kb.write("evil/x.html", "<script>alert(1)</script>")
+    kb.write(".git/config", f"[remote]\n  token = {SECRET}\n")
+    (kb.root / "docs" / "e").symlink_to("../evil", target_is_directory=True)
+    (kb.root / "docs" / "g").symlink_to("../.git", target_is_directory=True)
+    (kb.root / "docs" / "env.md").symlink_to("../.env")
+    out = run_cli(["check", str(kb.root)], timeout=60).stdout.decode()
+    for rel in ("docs/e", "docs/g", "docs/env.md"):
+        assert f"{rel}: KB011" in out, out
+    site = kb.root / "site"
+    result = build_serving(kb.root, site)
+    assert result.ran_or_refused, result.error
+    assert not (site / "e").exists() and not (site / "g").exists()
+    leaked = [p for p in site.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
+    assert leaked == [], leaked  # the search index included
+
+
+def test_docs_file_names_with_terminal_escapes_are_refused_and_printed_escaped(tmp_path):
+    kb = _secret_kb(tmp_path)
+    name = "\x1b]0;PWNED\x07\x1b[2Jx.md"
+    (kb.root / "docs" / name).write_text("---\ntemplate: x\n---\n# 标题\n", "utf-8")
+    proc = run_cli(["check", str(kb.root)], timeout=60)
+    out = proc.stdout.decode()
+    assert proc.returncode == 1 and "KB044" in out and "\x1b" not in out and "\\x1b" in out, out
+    site = kb.root / "site"
+    assert build_serving(kb.root, site).ran_or_refused
+    assert not [p for p in site.rglob("*") if "\x1b" in p.name]
+
+
+@pytest.mark.parametrize("rel", ["404.md", "assets/dangjian_kb/kb-search.js", "assets/images/favicon.png"])
+def test_docs_files_never_replace_theme_or_package_files(tmp_path, rel):
+    kb = _secret_kb(tmp_path)
+    kb.write(f"docs/{rel}", "# 替换\n" if rel.endswith(".md") else "alert(1)")
+    if rel.endswith(".png"):
+        (kb.root / "docs" / rel).write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 32)
+    proc = subprocess.run(
+        [PY, "-m", "mkdocs", "build", "-q", "-f", str(kb.root / "mkdocs.yml")],
+        cwd=kb.root,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert "同名" in proc.stderr or "KB039" in proc.stderr, proc.stderr[-2000:]
 
 
 def test_symlinked_content_folder_refused_and_not_read(tmp_path):
@@ -540,6 +588,20 @@ UNSAFE_SETTINGS = [
     ("social", {"extra": {"social": [{"icon": "x", "link": "java\tscript:alert(4)"}]}}, "extra.social"),
     ("font", {"theme": {"name": "material", "language": "zh"}}, "theme.font"),
     ("logo", {"theme": {"name": "material", "font": False, "logo": "https://x.invalid/logo.png"}}, "theme.logo"),
+    # quotes end the attribute the theme writes the value into
+    ("site_url quote", {"site_url": 'https://x.example/"><script>alert(48)</script>'}, "site_url"),
+    ("logo quote", {"theme": {"name": "material", "font": False, "logo": 'b.png" onerror="alert(14)'}}, "theme.logo"),
+    (
+        "palette quote",
+        {"theme": {"name": "material", "font": False, "palette": {"scheme": 'default"onload="alert(47)'}}},
+        "theme.palette.scheme",
+    ),
+    ("repo_url quote", {"repo_url": 'https://x/"onclick="alert(5)'}, "repo_url"),
+    ("nav markup", {"nav": [{"<img src=x onerror=alert(16)>": "index.md"}]}, "nav"),
+    ("nav script", {"nav": [{"首页": "javascript:alert(17)"}]}, "nav[0].首页"),
+    ("remote script", {"extra_javascript": ["https://evil.invalid/x.js"]}, "extra_javascript[0]"),
+    ("snippets", {"markdown_extensions": ["pymdownx.snippets"]}, "markdown_extensions"),
+    ("custom_dir outside", {"theme": {"name": "material", "font": False, "custom_dir": "/tmp"}}, "theme.custom_dir"),
 ]
 
 

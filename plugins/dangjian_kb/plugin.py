@@ -30,7 +30,16 @@ from dangjian_kb.model.collection import ALL
 from dangjian_kb.model.findings import printable
 from dangjian_kb.model.taxonomy import TaxonomyError
 from dangjian_kb.search import finder_index, search_text, slugs
-from dangjian_kb.site import basis_view, browse, docx_export, nav, site_dir, standards_pages, template_page
+from dangjian_kb.site import (
+    basis_view,
+    browse,
+    docx_export,
+    nav,
+    settings_check,
+    site_dir,
+    standards_pages,
+    template_page,
+)
 from dangjian_kb.site import generated as generated_mod
 from dangjian_kb.site import stamp as stamp_mod
 from dangjian_kb.site import terms as terms_mod
@@ -45,41 +54,6 @@ SITE_PAGE_HIDE = frozenset({"navigation", "toc", "footer", "path", "tags", "feed
 ASSET_CSS = [ASSET_PREFIX + name for name in ("kb.css", "terms.css", "standards.css", "template.css", "a11y.css")]
 # The header search box of every page (the index itself loads on first use).
 ASSET_JS = [ASSET_PREFIX + "kb-search.js", ASSET_PREFIX + "a11y.js"]
-
-
-# Strings of mkdocs.yml the theme prints as HTML, unescaped (site_description inside an attribute).
-_PLAIN_SETTINGS = ("site_name", "site_description", "site_author", "copyright")
-# Links of mkdocs.yml the theme writes into every page.
-_LINK_SETTINGS = ("repo_url", "edit_uri", "site_url")
-
-
-def site_config_problem(config: MkDocsConfig) -> str | None:
-    """What in mkdocs.yml would put markup, a script address or a network request on every page."""
-    for key in _PLAIN_SETTINGS:
-        value = config.get(key)
-        if isinstance(value, str) and re.search(r"[<>\"&]", value):
-            return f"mkdocs.yml 的 {key} 含有 HTML 字符（< > \" &）：'{printable(value)[:40]}'。请只写文字。"
-    theme = config.get("theme")
-    if theme is not None and theme.name == "material" and theme.get("font") is not False:
-        return (
-            "mkdocs.yml 的 theme.font 会让每个页面从 Google 加载字体，离线包无法使用。请在 theme 下写 'font: false'。"
-        )
-    extra = config.get("extra") or {}
-    for key in ("analytics", "consent"):
-        if extra.get(key):
-            return f"mkdocs.yml 的 extra.{key} 会让每个页面联网加载外部脚本，离线包无法使用，也会泄露读者的访问。请删去这一项。"
-    links = [(key, config.get(key)) for key in _LINK_SETTINGS] + [("extra.homepage", extra.get("homepage"))]
-    for key in ("logo", "favicon"):  # fetched by every page: a remote one is a network request
-        value = theme.get(key) if theme is not None else None
-        if isinstance(value, str) and html_policy.scheme_of(value) is not None:
-            return f"mkdocs.yml 的 theme.{key} 是外部地址 '{printable(value)[:40]}'，离线包无法显示。请把图片放进 docs/，写相对地址。"
-    for key in ("social", "alternate"):
-        items = extra.get(key)
-        links += [(f"extra.{key}", item.get("link")) for item in items or () if isinstance(item, dict)]
-    for key, url in links:
-        if isinstance(url, str) and html_policy.scheme_of(url) not in (None, "http", "https", "mailto", "//"):
-            return f"mkdocs.yml 的 {key} 是不安全的链接 '{printable(url)[:40]}'。请写成 https:// 开头的网址或站内相对地址。"
-    return None
 
 
 class _DateOption(c.BaseConfigOption[dt.date]):
@@ -203,7 +177,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         if problem:  # before MkDocs cleans the site folder: a symlinked or misplaced one is never emptied
             raise PluginError(problem)
         self.today = self.config.today or dt.date.today()
-        problem = site_config_problem(config)
+        problem = settings_check.problem(config, base_dir)
         if problem:
             raise PluginError(problem)
         self._check_named_files()
@@ -283,6 +257,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             self._add(files, config, page.src_uri, page.title, "")
             self.generated[page.src_uri] = page
         self._drop_outside(files)
+        self._refuse_theme_overrides(files, config)
         self._add_package_assets(files, config)
         for uri, data in self.terms.calendars(self.stamp.built).items():
             self._add_file(files, config, uri, data)
@@ -358,10 +333,39 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
         """Under `serve` the build goes on: a docs/ file reached through a link out of the
         repository, or of a type that is not published (a page's script, an SVG), still never is."""
         links = [self.root / f.path for f in self.outside]
+        docs = Path(self.docs_dir)
         for file in list(files):
             src = Path(file.abs_src_path) if file.abs_src_path else None
-            if src is not None and any(src == link or link in src.parents for link in links):
+            if src is None:
+                continue
+            if any(src == link or link in src.parents for link in links):
                 files.remove(file)
+            elif docs in src.parents and sources.UNSAFE_NAME.search(file.src_uri):  # named printably in KB044
+                files.remove(file)
+
+    def _refuse_theme_overrides(self, files: Files, config: MkDocsConfig) -> None:
+        """A docs/ file at the address of a theme file or a package asset would replace it on every
+        page (docs/assets/javascripts/bundle….js, docs/404.md, our kb-search.js)."""
+        dirs = [Path(d) for d in config.theme.dirs]
+        docs = Path(self.docs_dir)
+
+        def in_theme(uri: str) -> bool:  # a look-up per docs/ file, not a walk of the theme's 14,000 files
+            return any((d / uri).is_file() for d in dirs)
+
+        clashes = []
+        for file in list(files):
+            src = Path(file.abs_src_path) if file.abs_src_path else None
+            if src is None or docs not in src.parents:
+                continue
+            if file.src_uri.startswith(ASSET_PREFIX) or in_theme(file.dest_uri) or in_theme(file.src_uri):
+                clashes.append(printable(file.src_uri))
+                files.remove(file)
+        if clashes:
+            listed = "、".join(f"docs/{c}" for c in clashes)
+            message = f"{listed} 与主题或本插件自带的文件同名，会替换每个页面用到的文件，已拒绝发布。请改名或删除。"
+            if not self.serving:
+                raise PluginError(message)
+            log.error(message)
 
     @staticmethod
     def _add_package_assets(files: Files, config: MkDocsConfig) -> None:
@@ -457,7 +461,7 @@ class DangjianKBPlugin(BasePlugin[DangjianKBConfig]):
             else:
                 del page.meta[key]
                 log.warning(
-                    f"{page.file.src_uri}: 页面头部的 '{printable(str(key))[:40]}' 不被采用"
+                    f"{printable(page.file.src_uri)}: 页面头部的 '{printable(str(key))[:40]}' 不被采用"
                     f"（网站页面只可写 title、description、hide、search）。请删去这一项。"
                 )
 

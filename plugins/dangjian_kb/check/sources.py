@@ -12,7 +12,7 @@ from pathlib import Path
 from dangjian_kb.check.suggest import closest
 from dangjian_kb.model import os_reason
 from dangjian_kb.model.collection import ALL, Collection
-from dangjian_kb.model.findings import Finding
+from dangjian_kb.model.findings import Finding, printable
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # os.scandir's surrogate escapes of undecodable bytes
 # Characters XML (and so a Word file) cannot hold, and no editor shows: tab and line breaks aside.
@@ -93,13 +93,31 @@ def site_pages(root: Path, folder: Path) -> list[Finding]:
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # MkDocs skips dot folders too
         for name in sorted(dirnames + filenames):
             path = Path(dirpath) / name
-            if path.is_symlink() and (_loops(path) or not _inside(root, path)):
-                refuse(path, "符号链接")
+            if path.is_symlink():
+                # MkDocs follows a link in docs/ and publishes what it reaches, even a folder inside
+                # the repository (docs/g -> ../.git, or a folder of scripts): no link is published
+                if _loops(path) or not _inside(root, path):
+                    refuse(path, "符号链接")
+                else:
+                    out.append(Finding(rel_of(path), 0, "KB011", _DOCS_LINK))
+            elif UNSAFE_NAME.search(name):
+                shown = printable(name)
+                out.append(
+                    Finding(
+                        rel_of(path).replace(name, shown),
+                        0,
+                        "KB044",
+                        f"文件名 '{shown}' 含有不能发布的字符。请改用汉字、字母、数字、- 和 _。",
+                    )
+                )
             elif name in filenames and not name.startswith("."):
                 problem = _page_file_problem(path, name)
                 if problem:
                     out.append(Finding(rel_of(path), 0, "KB039", problem))
     return sorted(out)
+
+
+_DOCS_LINK = "网站页面文件夹中的符号链接不予发布（它会把链接到的文件夹整个发布出去）。请把文件本身放进 docs/。"
 
 
 def _page_file_problem(path: Path, name: str) -> str | None:

@@ -3,11 +3,13 @@ ranks sections and quotes the one that answers; the anchor is the one the page g
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from dangjian_kb.check.frontmatter import parse_file
+from dangjian_kb.check.sources import UNSAFE_NAME
 from dangjian_kb.model.findings import Collector
 from dangjian_kb.model.syntax import atx_heading, lines_outside_code
 from dangjian_kb.search.search_text import plain
@@ -79,13 +81,29 @@ class SitePage:
     sections: list[Section]
 
 
+def _published_markdown(docs_dir: Path) -> list[Path]:
+    """The Markdown files of docs/ that may be published: no symlink (check refuses them, KB011;
+    a link to /etc/passwd named leak.md must not reach the index either), no dot folder, no
+    special file, no name the build refuses (KB044)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(docs_dir):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(filenames):
+            path = here / name
+            if name.endswith(".md") and not name.startswith(".") and not UNSAFE_NAME.search(name):
+                if not path.is_symlink() and path.is_file():
+                    found.append(path)
+    return sorted(found)
+
+
 def site_pages(docs_dir: Path | None) -> list[SitePage]:
     """The site's own Markdown pages (投稿指南 …): searchable like entries, unless their front
     matter says ``search: {exclude: true}`` as material's search understood it."""
-    if docs_dir is None or not docs_dir.is_dir():
+    if docs_dir is None or not docs_dir.is_dir() or docs_dir.is_symlink():
         return []
     pages = []
-    for path in sorted(docs_dir.rglob("*.md")):
+    for path in _published_markdown(docs_dir):
         try:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
