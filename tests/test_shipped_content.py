@@ -57,3 +57,17 @@ def test_every_problem_links_a_handbook_section_and_every_case_a_problem(shipped
 
     assert [e.id for e in shipped.of("problems") if not linked(e, "HB-")] == []
     assert [e.id for e in shipped.of("cases") if not linked(e, "P-")] == []
+
+
+def test_shipped_basis_cites_register_ids_not_titles(shipped):
+    """A title resolves too (free text written before the register), but a renamed title would
+    silently stop resolving: the shipped entries cite the register's ids."""
+    from dangjian_kb.model.regulations import split_reference
+
+    by_title = [
+        (e.id, item)
+        for e in shipped.entries
+        for item in e.meta.get("basis", [])
+        if split_reference(str(item))[0] not in shipped.regulations.by_id
+    ]
+    assert by_title == []
