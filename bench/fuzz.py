@@ -30,6 +30,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -288,6 +289,17 @@ def run(cases: int, seed: int, budget: float | None = None, timeout: float = 20.
     report = Report()
     deadline = time.monotonic() + budget if budget else None
     start = 0
+    try:
+        _run_children(ctx, report, cases, seed, deadline, timeout, start)
+    except KeyboardInterrupt:  # interrupted: the report holds every case finished
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the summary
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    return report
+
+
+def _run_children(
+    ctx, report: Report, cases: int, seed: int, deadline: float | None, timeout: float, start: int
+) -> None:
     while start < cases and (deadline is None or time.monotonic() < deadline):
         parent, child_end = ctx.Pipe()
         proc = ctx.Process(target=_child, args=(child_end, seed, start, cases), daemon=True)
@@ -322,7 +334,6 @@ def run(cases: int, seed: int, budget: float | None = None, timeout: float = 20.
                 start = cases
                 break
         proc.join(5)
-    return report
 
 
 def save(seed: int, report: Report, distinct: int = 5, minimize_input: bool = True) -> list[str]:
@@ -392,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds before a case counts as a hang")
     args = parser.parse_args(argv)
     started = time.monotonic()
+    # Ctrl-C (or `kill -INT`) ends a long run with the summary of the cases done so far
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     report = run(args.cases, args.seed, args.budget, args.timeout)
     print(summary(args.seed, report, time.monotonic() - started))
     return 1 if report.tracebacks or report.hangs else 0
