@@ -80,16 +80,18 @@ def check_sections(coll: Collection, body: str, line0: int, headings: list[Headi
     lines = body.split("\n")
     positions: list[Heading] = []
     reported: set[int] = set()  # lines already named as a heading written another way
+    by_name: dict[str, list[Heading]] = {}
+    for h in level2:  # each heading's text normalized once, not once per required name
+        by_name.setdefault(_bare(h.text), []).append(h)
     for name in coll.headings:
-        twice = [h for h in level2 if _same(h.text, name)][1:2]
-        if twice:
-            first = next(h for h in level2 if _same(h.text, name))
+        matches = by_name.get(name, [])
+        if len(matches) > 1:
             out.add(
                 "KB022",
-                twice[0].line,
-                f"标题 '## {name}' 写了两次（第 {first.line} 行已有）。请把两部分内容合并到一个标题下。",
+                matches[1].line,
+                f"标题 '## {name}' 写了两次（第 {matches[0].line} 行已有）。请把两部分内容合并到一个标题下。",
             )
-        found = next((h for h in level2 if _same(h.text, name)), None)
+        found = matches[0] if matches else None
         if found is None:
             near = _near_heading(lines, name)
             if near is None:
@@ -164,9 +166,22 @@ def _lines_outside_code_with(body: str, line0: int, rx: re.Pattern[str]) -> list
     return [(n, t) for n, t in prose_lines(body, line0) if rx.search(t)]
 
 
+_ODD_MARKS = ("【", "［", "】", "］", "|]]", "[[|", "||", "[[]]", "[[ ]]")
+
+
+def _looks_well_formed(body: str) -> bool:
+    """Every '[[' closed by ']]' and none of the marks a malformed link needs: a few substring
+    counts instead of the pattern over the whole body (most bodies link with [[ID]])."""
+    return body.count("[[") == body.count("]]") and not any(m in body for m in _ODD_MARKS)
+
+
 def check_link_marks(body: str, line0: int, out: Collector) -> None:
     """KB047 for a wikilink written so that it is published as plain text (outside code)."""
     if not any(mark in body for mark in _LINK_MARKS):
+        return
+    if _looks_well_formed(body):
+        return  # the usual body: its [[ID]] links are well formed; no regex, no line walk
+    if _MALFORMED_LINK.search(body) is None and _EMPTY_PART.search(body) is None:
         return
     for lineno, text in _lines_outside_code_with(body, line0, _MARK_LINE):
         for m in _EMPTY_PART.finditer(text):
@@ -203,6 +218,7 @@ def check_second_front_matter(body: str, line0: int, out: Collector) -> None:
             )
 
 
+_LOOKALIKE_START = re.compile(r"^[ \t\u3000]*(?:#+[^#\s]|＃)", re.M)
 _HASH_LINE = re.compile(r"^[ \t\u3000]*[#＃]", re.M)
 _LOOKALIKE = re.compile(r"^\s{0,3}[#＃]+\s*(.{1,20}?)\s*[#＃]*\s*$")
 
@@ -211,6 +227,8 @@ def _heading_lookalikes(coll: Collection, body: str, line0: int, headings: set[i
     """A required heading written so that it is not one ('##解决建议', '＃＃ 解决建议'): published
     as a line of text, its section run into the one before. The line where it stands is named,
     whether or not the heading is also written correctly elsewhere."""
+    if _LOOKALIKE_START.search(body) is None:  # no '#' glued to its text, no full-width '＃'
+        return
     for i, text in _lines_with(body, _HASH_LINE):
         if line0 + i in headings or syntax.atx_heading(text):
             continue
@@ -222,8 +240,12 @@ def _heading_lookalikes(coll: Collection, body: str, line0: int, headings: set[i
             )
 
 
+def _bare(text: str) -> str:
+    return text.replace(" ", "").replace("\u3000", "").rstrip(":：")
+
+
 def _same(text: str, name: str) -> bool:
-    return text.replace(" ", "").replace("\u3000", "").rstrip(":：") == name
+    return _bare(text) == name
 
 
 def _spaces_named(text: str) -> str:
