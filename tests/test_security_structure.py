@@ -62,6 +62,18 @@ def build_in_child(root: Path, what: str) -> str:
     return proc.stdout
 
 
+def mkdocs_build(root: Path) -> subprocess.CompletedProcess:
+    """`mkdocs build` of ``root`` in a child process, as `make site` runs it."""
+    return subprocess.run(
+        [PY, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")],
+        cwd=root,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def snapshot(top: Path, skip: Path) -> dict[str, int]:
     """Every file under ``top`` but inside ``skip``, with its size: what a build may not touch."""
     out = {}
@@ -256,14 +268,7 @@ def test_docs_files_never_replace_theme_or_package_files(tmp_path, rel):
     kb.write(f"docs/{rel}", "# 替换\n" if rel.endswith(".md") else "alert(1)")
     if rel.endswith(".png"):
         (kb.root / "docs" / rel).write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 32)
-    proc = subprocess.run(
-        [PY, "-m", "mkdocs", "build", "-q", "-f", str(kb.root / "mkdocs.yml")],
-        cwd=kb.root,
-        env=env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = mkdocs_build(kb.root)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert "同名" in proc.stderr or "KB039" in proc.stderr, proc.stderr[-2000:]
 
@@ -613,14 +618,7 @@ def test_unsafe_mkdocs_settings_refused(tmp_path, label, settings, named):
     cfg = yaml.safe_load((kb.root / "mkdocs.yml").read_text("utf-8"))
     cfg.update(settings)
     (kb.root / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True), "utf-8")
-    proc = subprocess.run(
-        [PY, "-m", "mkdocs", "build", "-q", "-f", str(kb.root / "mkdocs.yml")],
-        cwd=kb.root,
-        env=env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = mkdocs_build(kb.root)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert f"mkdocs.yml 的 {named}" in proc.stderr, proc.stderr[-2000:]
     assert not (kb.root / "site" / "index.html").exists()
